@@ -1,0 +1,84 @@
+"""The IRIs the project mints and the vocabularies it reuses, in one place.
+
+>>> str(FP.Concern)
+'https://w3id.org/fpkg/ontology#Concern'
+>>> str(resource("China"))
+'https://w3id.org/fpkg/resource/China'
+>>> str(doc_resource("mibae-2018", "claim", "c01"))
+'https://w3id.org/fpkg/resource/mibae-2018/claim/c01'
+>>> str(graph_iri("mibae-2018", "assertions"))
+'https://w3id.org/fpkg/graph/mibae-2018/assertions'
+"""
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/fpkg/"
+
+#: Classes and properties of the foreign-policy ontology.
+FP = Namespace(BASE + "ontology#")
+#: SKOS concepts: kinds of interest, concern, action, claim, trend, relationship; CAMEO codes.
+FPK = Namespace(BASE + "kinds/")
+#: Everything the data talks about: actors, places, claims, events, documents.
+FPR = Namespace(BASE + "resource/")
+#: Named graphs of the dataset.
+FPG = Namespace(BASE + "graph/")
+
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+ONTOLOGY_GRAPH = FPG["ontology"]
+INFERRED_GRAPH = FPG["inferred"]
+
+#: Roles of the per-document named graphs.
+GRAPH_ROLES = ("assertions", "background", "provenance")
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+#: Prefixes bound in every export and offered to queries.
+PREFIXES = {
+    "fp": FP,
+    "fpk": FPK,
+    "fpr": FPR,
+    "fpg": FPG,
+    "oa": OA,
+    "prov": PROV,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "org": ORG,
+    "vann": VANN,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "wd": WD,
+    "wdt": WDT,
+}
+
+
+def resource(local_name: str) -> URIRef:
+    """IRI of a resource shared by every document (a state, a person, a place)."""
+    return FPR[local_name]
+
+
+def doc_resource(doc_id: str, kind: str, local_name: str) -> URIRef:
+    """IRI of a resource that belongs to one document (a claim, a concern, an event)."""
+    return FPR[f"{doc_id}/{kind}/{local_name}"]
+
+
+def graph_iri(doc_id: str, role: str) -> URIRef:
+    """IRI of one of a document's named graphs; ``role`` is one of :data:`GRAPH_ROLES`.
+
+    :raises ValueError: if ``role`` is not a known graph role.
+    """
+    if role not in GRAPH_ROLES:
+        raise ValueError(f"unknown graph role {role!r}; expected one of {', '.join(GRAPH_ROLES)}")
+    return FPG[f"{doc_id}/{role}"]
+
+
+def sparql_prefixes() -> str:
+    """The PREFIX lines for every namespace in :data:`PREFIXES`, for queries kept in the repo."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
