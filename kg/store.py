@@ -199,7 +199,7 @@ def dataset_path(store_dir: str | os.PathLike | None = None) -> Path:
     """
     path = resolve_store_dir(store_dir) / DATASET_FILE
     if not path.is_file():
-        raise StoreError(f"no built dataset at {path}; run `kg build` first", file=str(path))
+        raise StoreError("no built dataset here; run `kg build` first", file=str(path))
     return path
 
 
@@ -212,7 +212,7 @@ def read_build_info(store_dir: str | os.PathLike | None = None) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise StoreError(f"no build metadata at {path}; run `kg build` first", file=str(path)) from None
+        raise StoreError("no build metadata here; run `kg build` first", file=str(path)) from None
     except (OSError, ValueError) as e:
         raise StoreError(f"unreadable build metadata: {e}", file=str(path)) from e
 

@@ -1,0 +1,316 @@
+"""The ``kg`` command: build, validate, query, export, stats, serve.
+
+Exit codes: 0 success; 1 invalid data (a bad annotation, a SHACL violation, an inconsistency); 2 usage or load
+error (bad arguments, unreadable input, no store built yet, a query that does not parse). Errors go to standard
+error as one line each, every violation on its own line; never a traceback (set ``KG_DEBUG=1`` to see one).
+
+Every command that reads the store takes ``--store-dir DIR`` (default ``$KG_STORE_DIR``, else ``.kg`` in the
+current directory); ``query``, ``stats`` and ``serve`` also take ``--store PATH`` to use a persistent on-disk
+pyoxigraph database at PATH (refreshed from the store directory when the build changed) instead of loading the
+dataset into memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from kg.errors import KgError, QueryError, UsageError
+
+QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "ttl", "nt")
+EXPORT_FORMATS = ("turtle", "trig", "jsonld", "nt")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and exit code 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+# --- commands -------------------------------------------------------------------------------------------------------
+
+def cmd_build(args) -> int:
+    from kg.pipeline import build
+
+    def progress(stage: str, seconds: float, detail: str) -> None:
+        if not args.quiet:
+            _stderr(f"kg build: {stage:<7} {seconds:6.2f} s  {detail}")
+
+    report = build(args.files or None, store_dir=args.store_dir, export_dir=args.export_dir, progress=progress)
+    print(f"built {report.triples} triples, {report.claims} claims from {len(report.articles)} article(s) "
+          f"in {report.timings['total']:.2f} s")
+    for graph, n in report.triples_per_graph.items():
+        print(f"  {n:7d}  {_compact(graph) if graph else '(default graph)'}")
+    print(f"store: {report.dataset_path}")
+    print(f"exports: {', '.join(str(p) for p in report.exports.values())}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from kg.pipeline import validate
+
+    report = validate(args.files, reason=not args.no_reason)
+    for line in report.violations:
+        _stderr(line)
+    if not report.conforms:
+        _stderr(f"kg validate: {len(report.violations)} violation(s) in {len(report.files)} file(s)")
+        return 1
+    print(f"{len(report.files)} file(s) valid")
+    return 0
+
+
+def _open(args):
+    from kg.store import open_store
+
+    return open_store(args.store_dir, persistent_path=args.store)
+
+
+def _query_text(arg: str) -> str:
+    if arg == "-":
+        return sys.stdin.read()
+    path = Path(arg)
+    if path.suffix.lower() in (".rq", ".sparql", ".txt") or (len(arg) < 256 and "{" not in arg and path.is_file()):
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise QueryError(f"cannot read the query file: {e}", file=arg) from e
+    return arg
+
+
+def _expand(name: str) -> str:
+    from kg.namespaces import PREFIXES
+
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return str(PREFIXES[prefix]) + local
+    return name.strip("<>")
+
+
+def _compact(iri: str) -> str:
+    from kg.namespaces import PREFIXES
+
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(str(ns))), key=lambda ns: len(str(ns)), default=None)
+    if best is None:
+        return f"<{iri}>"
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(str(best)):]}"
+
+
+def _cell(term) -> str:
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return _compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return f"{term.value}@{term.language}" if term.language else term.value
+    return str(term)
+
+
+def _table(header: list[str], rows: list[list[str]], width: int) -> str:
+    def clip(text: str) -> str:
+        text = " ".join(text.split())
+        return text if not width or len(text) <= width else text[:width - 1] + "…"
+
+    rows = [[clip(c) for c in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    line = lambda cells: " | ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    out = [line(header), "-+-".join("-" * w for w in widths)] + [line(r) for r in rows]
+    return "\n".join(out) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+
+
+def run_query(store, text: str, graphs: list[str] | None = None):
+    """Evaluate SPARQL ``text`` on ``store``: default graph = union of all graphs, or the ``graphs`` given;
+    the prefixes of :data:`kg.namespaces.PREFIXES` are predeclared.
+
+    :raises QueryError: if the query does not parse or cannot be evaluated.
+    """
+    import pyoxigraph as ox
+
+    from kg.namespaces import PREFIXES
+
+    options = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}}
+    if graphs:
+        options["default_graph"] = [ox.NamedNode(_expand(g)) for g in graphs]
+    else:
+        options["use_default_graph_as_union"] = True
+    try:
+        return store.query(text, **options)
+    except (SyntaxError, ValueError, OSError) as e:
+        raise QueryError(f"query failed: {' '.join(str(e).split())}") from e
+
+
+def cmd_query(args) -> int:
+    import pyoxigraph as ox
+
+    result = run_query(_open(args), _query_text(args.query), args.graph)
+    fmt = args.format
+    out = sys.stdout.buffer
+    try:
+        if isinstance(result, ox.QueryTriples):
+            if fmt not in ("table", "ttl", "nt"):
+                raise UsageError(f"a CONSTRUCT/DESCRIBE result is RDF: use --format ttl or nt, not {fmt}")
+            from kg.export import export
+
+            export([ox.Quad(t.subject, t.predicate, t.object) for t in result], "nt" if fmt == "nt" else "turtle", out)
+        elif fmt in ("ttl", "nt"):
+            raise UsageError(f"--format {fmt} is for CONSTRUCT/DESCRIBE; use table, json, xml, csv or tsv")
+        elif fmt == "table":
+            if isinstance(result, ox.QueryBoolean):
+                out.write(b"true\n" if bool(result) else b"false\n")
+            else:
+                header = [v.value for v in result.variables]
+                rows = [[_cell(sol[h]) for h in header] for sol in result]
+                out.write(_table(header, rows, args.width).encode())
+        else:
+            formats = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                       "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+            out.write(result.serialize(format=formats[fmt]))
+            out.write(b"\n")
+    except OSError as e:
+        if isinstance(e, BrokenPipeError):
+            raise
+        raise QueryError(f"query failed: {e}") from e
+    out.flush()
+    return 0
+
+
+def cmd_export(args) -> int:
+    import pyoxigraph as ox
+
+    from kg.export import export
+    from kg.store import dataset_path
+
+    quads = ox.parse(path=str(dataset_path(args.store_dir)), format=ox.RdfFormat.N_QUADS)
+    export(quads, args.format, args.output if args.output and args.output != "-" else sys.stdout.buffer)
+    return 0
+
+
+STATS_CLASSES = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  GRAPH ?g { ?s a ?class } FILTER(?g != <https://w3id.org/fpkg/graph/ontology>)
+} GROUP BY ?class ORDER BY DESC(?n) ?class
+"""
+
+
+def cmd_stats(args) -> int:
+    from kg.store import graph_counts
+
+    store = _open(args)
+    graphs = graph_counts(store)
+    classes = [(row["class"].value, int(row["n"].value)) for row in store.query(STATS_CLASSES)]
+    if args.format == "json":
+        print(json.dumps({"triples": len(store), "triples_per_graph": graphs,
+                          "instances_per_class": dict(classes)}, indent=2))
+        return 0
+    rows = [[_compact(g) if g else "(default graph)", str(n)] for g, n in graphs.items()]
+    rows.append(["(all graphs)", str(len(store))])
+    sys.stdout.write(_table(["graph", "triples"], rows, 0))
+    print()
+    sys.stdout.write(_table(["class (instances outside fpg:ontology)", "instances"],
+                            [[_compact(c), str(n)] for c, n in classes], 0))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    try:
+        from kg.app import serve
+    except ImportError as e:
+        raise UsageError(f"the server is not available: {e}") from e
+    options = {"store_dir": args.store_dir}
+    if args.store:
+        options["persistent_path"] = args.store
+    if args.workers:
+        options["workers"] = args.workers
+    serve(args.host, args.port, **options)
+    return 0
+
+
+# --- argument parsing -------------------------------------------------------------------------------------------------
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``kg``."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store-dir", metavar="DIR",
+                        help="store directory (default: $KG_STORE_DIR, else .kg in the current directory)")
+    persistent = argparse.ArgumentParser(add_help=False)
+    persistent.add_argument("--store", metavar="PATH",
+                            help="use a persistent on-disk database at PATH instead of loading into memory")
+
+    parser = _Parser(prog="kg", description="Foreign-policy knowledge-graph builder.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+
+    p = sub.add_parser("build", parents=[common], help="build the graph from annotation files into the store")
+    p.add_argument("files", nargs="*", metavar="FILE", help="annotation files (default: seeds/*.yaml)")
+    p.add_argument("--export-dir", metavar="DIR", help="where to write the exports (default: STORE_DIR/exports)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="check annotation (YAML) or RDF (ttl, trig, nq, nt, jsonld) files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--no-reason", action="store_true", help="skip the OWL consistency check (SHACL only)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("query", parents=[common, persistent], help="run a SPARQL query on the built graph")
+    p.add_argument("query", metavar="QUERY|FILE", help="SPARQL text, a file holding it, or - for standard input")
+    p.add_argument("--format", choices=QUERY_FORMATS, default="table",
+                   help="table (default; Turtle for CONSTRUCT), SPARQL results json|xml|csv|tsv, or RDF ttl|nt")
+    p.add_argument("--graph", action="append", metavar="IRI",
+                   help="use this named graph as the default graph (repeatable; default: union of all graphs)")
+    p.add_argument("--width", type=int, default=80, metavar="N", help="clip table cells to N characters (0: never)")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("export", parents=[common], help="write the built graph as turtle, trig, jsonld or nt")
+    p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("stats", parents=[common, persistent], help="triples per graph and instances per class")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("serve", parents=[common, persistent], help="serve the SPARQL endpoint")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--workers", type=int, help="number of server worker processes")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``kg`` with ``argv`` (default: the process arguments); returns the exit code."""
+    args = make_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KgError as e:
+        for v in getattr(e, "violations", None) or []:
+            _stderr(str(v))
+        _stderr(f"kg {args.command}: {e}")
+        return e.exit_code
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: not an error worth a message.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:
+        if os.environ.get("KG_DEBUG"):
+            raise
+        _stderr(f"kg {args.command}: unexpected error: {type(e).__name__}: {' '.join(str(e).split())} "
+                "(set KG_DEBUG=1 for a traceback)")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

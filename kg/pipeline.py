@@ -1,0 +1,328 @@
+"""The build: annotations -> RDF -> SHACL -> OWL (HermiT) -> store -> exports, all or nothing.
+
+:func:`build` loads every annotation file (``seeds/*.yaml`` of this repository by default), validates each
+article's graphs against the SHACL shapes, checks the whole data with the ontology for OWL consistency and adds
+what the reasoner infers (graph ``fpg:inferred``) and the ontology itself (graph ``fpg:ontology``), then writes the
+store and the exports. Invalid input stops the build before anything is written, with every violation listed;
+the previous store and exports stay as they were. :func:`validate` runs the same checks without writing.
+
+The validators (pyshacl, owlready2) are imported inside the functions that use them, so ``import kg.pipeline``
+stays cheap. The reasoner runs in a thread while SHACL validation runs: HermiT lives in a Java subprocess, so the
+two overlap; SHACL violations are still reported first, exactly as if the stages ran one after the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import InconsistencyError, InvalidDataError, KgError, LoadError, ShapeViolation
+from kg.namespaces import FP, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.store import EXPORTS_DIR, as_quads, canonical_quads, resolve_store_dir, save_dataset
+
+#: Where ``build()`` looks for annotation files when given none: this repository's ``seeds/``.
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+#: Export file names, one per format of :data:`kg.export.FORMATS`.
+EXPORT_BASENAME = "fpkg"
+CLAIM_CLASSES = {str(FP[c]) for c in ("Claim", "Belief", "Assessment", "Prediction", "Recommendation",
+                                       "ReportedFact")}
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+#: ``progress(stage, seconds, detail)`` is called once each stage has finished.
+Progress = Callable[[str, float, str], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build made: where, how much, how fast."""
+
+    store_dir: Path
+    dataset_path: Path
+    exports: dict[str, Path]
+    articles: list[str]
+    triples_per_graph: dict[str, int]
+    claims: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def triples(self) -> int:
+        return sum(self.triples_per_graph.values())
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of :func:`validate`: ``conforms`` is true when ``violations`` (one-line strings) is empty."""
+
+    files: list[str]
+    violations: list[str]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+def default_annotation_paths() -> list[Path]:
+    """Every ``*.yaml`` file of :data:`SEEDS_DIR`, sorted.
+
+    :raises LoadError: if there is none.
+    """
+    paths = sorted(SEEDS_DIR.glob("*.yaml"))
+    if not paths:
+        raise LoadError(f"no annotation files (*.yaml) in {SEEDS_DIR}", file=str(SEEDS_DIR))
+    return paths
+
+
+def violation_line(v) -> str:
+    """One line for a SHACL violation of :mod:`kg.validation` (file:line: node: message [rule])."""
+    where = ":".join(str(x) for x in (getattr(v, "file", None), getattr(v, "line", None)) if x is not None)
+    parts = [where] if where else []
+    if getattr(v, "node", None) is not None:
+        parts.append(f"<{v.node}>")
+    text = getattr(v, "message", None) or str(v)
+    if getattr(v, "path", None) is not None:
+        text += f" (property <{v.path}>" + (f", value {v.value}" if getattr(v, "value", None) is not None else "") + ")"
+    parts.append(text)
+    line = ": ".join(parts)
+    return f"{line} [{v.rule}]" if getattr(v, "rule", None) else line
+
+
+def _flatten(errors: Iterable[KgError]) -> list:
+    out: list = []
+    for e in errors:
+        out.extend(getattr(e, "violations", None) or [e])
+    return out
+
+
+def _raise_collected(errors: list[KgError]) -> None:
+    """Raise the one error, or one error listing every problem of several files (exit code of the worst kind)."""
+    if len(errors) == 1:
+        raise errors[0]
+    violations = _flatten(errors)
+    if any(not isinstance(e, InvalidDataError) for e in errors):
+        err = LoadError(f"{len(errors)} input files could not be loaded")
+        err.violations = violations
+        raise err
+    raise InvalidDataError(f"{len(errors)} annotation files have errors", violations=violations)
+
+
+def _union(*datasets):
+    """One rdflib Graph with the triples of every graph of ``datasets``: shapes span an article's graphs."""
+    import rdflib
+
+    g = rdflib.Graph()
+    for dataset in datasets:
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            g.add((s, p, o))
+    return g
+
+
+def _load(paths: list[Path]):
+    from kg.loader import load_article
+
+    articles, errors = [], []
+    for path in paths:
+        try:
+            articles.append(load_article(path))
+        except KgError as e:
+            errors.append(e)
+    if errors:
+        _raise_collected(errors)
+    return articles
+
+
+def _shacl(articles) -> list[str]:
+    from kg.validation import validate_graph
+
+    lines: list[str] = []
+    for article in articles:
+        result = validate_graph(_union(article.dataset), origins=article.origins)
+        lines.extend(violation_line(v) for v in result.violations)
+    return lines
+
+
+class _Reasoner(threading.Thread):
+    """Runs kg.reasoning.reason on a graph in the background, keeping its result or error."""
+
+    def __init__(self, graph):
+        super().__init__(daemon=True)
+        self.graph, self.result, self.error, self.seconds = graph, None, None, 0.0
+
+    def run(self):
+        start = time.perf_counter()
+        try:
+            from kg.reasoning import reason
+
+            self.result = reason(self.graph)
+        except BaseException as e:  # re-raised in the caller's thread
+            self.error = e
+        self.seconds = time.perf_counter() - start
+
+    def outcome(self):
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def _file_info(path: Path) -> dict:
+    data = path.read_bytes()
+    try:
+        shown = str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        shown = str(path)
+    return {"path": shown, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir: str | os.PathLike | None = None,
+          export_dir: str | os.PathLike | None = None, progress: Progress | None = None) -> BuildReport:
+    """Build the knowledge graph from annotation files into the store, then write the exports.
+
+    ``store_dir`` defaults as in :func:`kg.store.resolve_store_dir`; ``export_dir`` to ``<store_dir>/exports``,
+    where ``fpkg.ttl``, ``fpkg.trig``, ``fpkg.jsonld`` and ``fpkg.nt`` are each replaced atomically.
+
+    :raises LoadError: if an annotation file cannot be read or parsed (exit code 2).
+    :raises AnnotationError: if an annotation says something wrong: unknown entity, quote not found (exit code 1).
+    :raises ShapeViolation: if the data does not conform to the SHACL shapes; lists every violation (exit code 1).
+    :raises InconsistencyError: if the ontology plus data is inconsistent for HermiT (exit code 1).
+    :raises StoreError: if the store or an export cannot be written.
+    In every error case the previous store and exports are left untouched.
+    """
+    from kg.export import FORMATS, export
+
+    def stage(name: str, started: float, detail: str = "") -> None:
+        timings[name] = time.perf_counter() - started
+        if progress:
+            progress(name, timings[name], detail)
+
+    timings: dict[str, float] = {}
+    begin = time.perf_counter()
+    paths = [Path(p) for p in annotation_paths] if annotation_paths is not None else default_annotation_paths()
+
+    t = time.perf_counter()
+    articles = _load(paths)
+    data = _union(*(a.dataset for a in articles))
+    stage("load", t, f"{len(articles)} article(s), {len(data)} triples")
+
+    t = time.perf_counter()
+    reasoner = _Reasoner(data)
+    reasoner.start()
+    violations = _shacl(articles)
+    if violations:
+        raise ShapeViolation("the data does not conform to the SHACL shapes", violations=violations)
+    stage("shacl", t, "conforms")
+
+    result = reasoner.outcome()
+    if not result.consistent:
+        raise InconsistencyError(f"the ontology and the data are inconsistent: {result.explanation}",
+                                 violations=[line for line in str(result.explanation).splitlines() if line.strip()])
+    timings["reason"] = reasoner.seconds
+    if progress:
+        progress("reason", reasoner.seconds, f"consistent, {len(result.inferred)} inferred triples")
+
+    t = time.perf_counter()
+    from kg.validation import load_ontology
+
+    quads = [q for article in articles for q in as_quads(article.dataset)]
+    # An inferred triple that some graph already asserts would show twice in union-graph queries.
+    asserted = {q.triple for q in quads}
+    quads += [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(str(INFERRED_GRAPH)))
+              for q in as_quads(result.inferred) if q.triple not in asserted]
+    quads += [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(str(ONTOLOGY_GRAPH)))
+              for q in as_quads(load_ontology())]
+    quads = canonical_quads(quads)
+    counts = dict(sorted(Counter(_graph_key(q) for q in quads).items()))
+    claims = len({q.subject for q in quads if q.predicate.value == _RDF_TYPE and q.object.value in CLAIM_CLASSES})
+    directory = resolve_store_dir(store_dir)
+    metadata = {
+        "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "inputs": [_file_info(p) for p in paths],
+        "articles": [a.doc_id for a in articles],
+        "triples_per_graph": counts,
+        "claims": claims,
+        "timings_s": {k: round(v, 4) for k, v in timings.items()},
+    }
+    target = save_dataset(quads, directory, metadata=metadata)
+    stage("store", t, f"{len(quads)} quads in {target}")
+
+    t = time.perf_counter()
+    out_dir = Path(export_dir) if export_dir is not None else directory / EXPORTS_DIR
+    exports = {}
+    for name, (_, _, ext) in FORMATS.items():
+        exports[name] = out_dir / f"{EXPORT_BASENAME}.{ext}"
+        export(quads, name, exports[name])
+    stage("export", t, f"{len(exports)} files in {out_dir}")
+    timings["total"] = time.perf_counter() - begin
+    return BuildReport(directory, target, exports, [a.doc_id for a in articles], counts, claims, timings)
+
+
+def _graph_key(q: ox.Quad) -> str:
+    return "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+
+
+def _rdf_graph(path: Path):
+    """An RDF file (Turtle, TriG, N-Quads, N-Triples, JSON-LD) as one rdflib Graph of all its triples.
+
+    :raises LoadError: if it cannot be read or parsed.
+    """
+    import rdflib
+
+    fmt = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld"}.get(
+        path.suffix.lower())
+    if fmt is None:
+        raise LoadError("unknown file type; expected .yaml, .ttl, .trig, .nq, .nt or .jsonld", file=str(path))
+    dataset = rdflib.Dataset()
+    try:
+        dataset.parse(path, format=fmt)
+    except FileNotFoundError:
+        raise LoadError("no such file", file=str(path)) from None
+    except UnicodeDecodeError as e:
+        raise LoadError(f"not UTF-8 text: {e.reason} at byte {e.start}", file=str(path)) from e
+    except Exception as e:  # rdflib's parsers raise many unrelated types for bad syntax
+        raise LoadError(f"cannot parse as {fmt}: {' '.join(str(e).split())}", file=str(path)) from e
+    return _union(dataset)
+
+
+def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> ValidationReport:
+    """Check files without building: annotation YAML (loaded as the build loads it) or RDF data (Turtle, TriG,
+    N-Quads, N-Triples, JSON-LD). Every file is checked against the SHACL shapes; with ``reason`` the union of
+    all of them is also checked for OWL consistency. Annotation errors and violations are returned, not raised.
+
+    :raises LoadError: if a file cannot be read or parsed at all.
+    """
+    from kg.loader import load_article
+    from kg.validation import validate_graph
+
+    files = [Path(p) for p in paths]
+    violations: list[str] = []
+    graphs = []
+    for path in files:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            try:
+                article = load_article(path)
+            except InvalidDataError as e:
+                violations.extend(str(v) for v in _flatten([e]))
+                continue
+            graph, origins = _union(article.dataset), article.origins
+        else:
+            graph, origins = _rdf_graph(path), None
+        violations.extend(violation_line(v) for v in validate_graph(graph, origins=origins).violations)
+        graphs.append(graph)
+    if reason and graphs and not violations:
+        from kg.reasoning import reason as run_reasoner
+
+        union = graphs[0]
+        for g in graphs[1:]:
+            union += g
+        result = run_reasoner(union)
+        if not result.consistent:
+            violations.append(f"inconsistent with the ontology: {' '.join(str(result.explanation).split())}")
+    return ValidationReport([str(p) for p in files], violations)
