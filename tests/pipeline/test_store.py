@@ -1,0 +1,122 @@
+"""The store directory: atomic files, in-memory and persistent pyoxigraph stores."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import StoreError
+from kg.store import (BUILD_FILE, DATASET_FILE, PAUSE_ENV, canonical_quads, open_store, read_build_info,
+                      resolve_store_dir, save_dataset)
+
+from .conftest import REPO, sample_quads
+
+
+def _canon(quads) -> set[str]:
+    return {str(q) for q in canonical_quads(quads)}
+
+
+def test_round_trip_in_memory(sample_store):
+    """What save_dataset writes, open_store gives back: the same quads, blank nodes up to renaming."""
+    store = open_store(sample_store)
+    assert _canon(store) == _canon(sample_quads())
+    assert len(store) == len(set(sample_quads()))
+
+
+def test_build_json_describes_the_dataset(sample_store):
+    """build.json records the metadata given plus the sha256 and quad count of dataset.nq."""
+    import hashlib
+
+    info = read_build_info(sample_store)
+    body = (sample_store / DATASET_FILE).read_bytes()
+    assert info["dataset"]["sha256"] == hashlib.sha256(body).hexdigest()
+    assert info["dataset"]["quads"] == len(body.splitlines()) == len(set(sample_quads()))
+    assert info["inputs"] == []
+
+
+def test_no_temporary_files_left(sample_store):
+    """A completed save leaves only the final files in the store directory."""
+    assert sorted(p.name for p in sample_store.iterdir()) == [BUILD_FILE, DATASET_FILE]
+
+
+def test_missing_store_names_the_path(tmp_path):
+    """Opening a store that was never built raises StoreError naming the dataset path."""
+    with pytest.raises(StoreError) as info:
+        open_store(tmp_path / "nothing")
+    assert str(tmp_path / "nothing" / DATASET_FILE) in str(info.value)
+
+
+def test_store_dir_from_environment(monkeypatch, tmp_path):
+    """Without an explicit directory the store is $KG_STORE_DIR, else .kg relative to the working directory."""
+    monkeypatch.setenv("KG_STORE_DIR", str(tmp_path))
+    assert resolve_store_dir() == tmp_path
+    assert resolve_store_dir(tmp_path / "x") == tmp_path / "x"
+    monkeypatch.delenv("KG_STORE_DIR")
+    assert str(resolve_store_dir()) == ".kg"
+
+
+def test_persistent_store_survives_reopen_and_refreshes(sample_store, tmp_path):
+    """A persistent store is built once, reopened in a new process without rebuilding, and rebuilt when
+    dataset.nq changes."""
+    db = tmp_path / "db"
+    first = open_store(sample_store, persistent_path=db)
+    assert _canon(first) == _canon(sample_quads())
+    target = os.readlink(db / "current")
+    del first
+    code = ("import sys; from kg.store import open_store; s = open_store(sys.argv[1], persistent_path=sys.argv[2]);"
+            "print(len(s))")
+    out = subprocess.run([sys.executable, "-c", code, str(sample_store), str(db)], capture_output=True, text=True,
+                         cwd=REPO, check=True)
+    assert int(out.stdout) == len(set(sample_quads()))
+    assert os.readlink(db / "current") == target
+    extra = ox.Quad(ox.NamedNode("https://w3id.org/fpkg/resource/Japan"),
+                    ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                    ox.NamedNode("https://w3id.org/fpkg/ontology#State"),
+                    ox.NamedNode("https://w3id.org/fpkg/graph/sample/assertions"))
+    save_dataset(sample_quads() + [extra], sample_store)
+    second = open_store(sample_store, persistent_path=db)
+    assert os.readlink(db / "current") != target
+    assert extra in second and len(second) == len(set(sample_quads())) + 1
+
+
+def test_persistent_store_is_read_only(sample_store, tmp_path):
+    """The persistent store is opened read-only: a write attempt fails and changes nothing on disk."""
+    store = open_store(sample_store, persistent_path=tmp_path / "db")
+    with pytest.raises((OSError, RuntimeError)):
+        store.update("INSERT DATA { <http://ex/s> <http://ex/p> <http://ex/o> }")
+    del store
+    assert len(open_store(sample_store, persistent_path=tmp_path / "db")) == len(set(sample_quads()))
+
+
+def test_kill_9_while_saving_keeps_previous_dataset(sample_store):
+    """A process killed with SIGKILL after writing its temporary dataset, before the rename, leaves the previous
+    dataset.nq byte-identical and loadable; the next save removes the orphaned temporary file."""
+    before = (sample_store / DATASET_FILE).read_bytes()
+    info_before = (sample_store / BUILD_FILE).read_bytes()
+    code = ("import sys, pyoxigraph as ox; from kg.store import save_dataset;"
+            "q = ox.Quad(ox.NamedNode('http://ex/new'), ox.NamedNode('http://ex/p'), ox.Literal('x'));"
+            "save_dataset([q], sys.argv[1])")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(sample_store)], cwd=REPO,
+                            env={**os.environ, PAUSE_ENV: "30"})
+    deadline = time.monotonic() + 20
+    temps = []
+    while time.monotonic() < deadline and not temps:
+        temps = [p for p in sample_store.glob(f".{DATASET_FILE}.*.tmp") if p.stat().st_size > 0]
+        time.sleep(0.05)
+    assert temps, "the writer never produced its temporary file"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    assert (sample_store / DATASET_FILE).read_bytes() == before
+    assert (sample_store / BUILD_FILE).read_bytes() == info_before
+    assert _canon(open_store(sample_store)) == _canon(sample_quads())
+    save_dataset(sample_quads(), sample_store)
+    assert not list(sample_store.glob(".*.tmp"))
+    assert json.loads((sample_store / BUILD_FILE).read_text())["dataset"]["quads"] == len(set(sample_quads()))
