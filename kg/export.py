@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
+import types
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -126,3 +128,14 @@ def export(data, fmt: str, out: str | os.PathLike | BinaryIO | None = None) -> b
     else:
         getattr(out, "buffer", out).write(body)
     return None
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``kg.export(data, fmt)`` work from a notebook: importing this submodule rebinds the name ``kg.export``
+    from the function :mod:`kg` re-exports to this module, so the module itself forwards calls to :func:`export`."""
+
+    def __call__(self, data, fmt: str, out=None):
+        return export(data, fmt, out)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -81,20 +81,6 @@ def default_annotation_paths() -> list[Path]:
     return paths
 
 
-def violation_line(v) -> str:
-    """One line for a SHACL violation of :mod:`kg.validation` (file:line: node: message [rule])."""
-    where = ":".join(str(x) for x in (getattr(v, "file", None), getattr(v, "line", None)) if x is not None)
-    parts = [where] if where else []
-    if getattr(v, "node", None) is not None:
-        parts.append(f"<{v.node}>")
-    text = getattr(v, "message", None) or str(v)
-    if getattr(v, "path", None) is not None:
-        text += f" (property <{v.path}>" + (f", value {v.value}" if getattr(v, "value", None) is not None else "") + ")"
-    parts.append(text)
-    line = ": ".join(parts)
-    return f"{line} [{v.rule}]" if getattr(v, "rule", None) else line
-
-
 def _flatten(errors: Iterable[KgError]) -> list:
     out: list = []
     for e in errors:
@@ -145,7 +131,7 @@ def _shacl(articles) -> list[str]:
     lines: list[str] = []
     for article in articles:
         result = validate_graph(_union(article.dataset), origins=article.origins)
-        lines.extend(violation_line(v) for v in result.violations)
+        lines.extend(str(v) for v in result.violations)
     return lines
 
 
@@ -314,7 +300,7 @@ def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> Vali
             graph, origins = _union(article.dataset), article.origins
         else:
             graph, origins = _rdf_graph(path), None
-        violations.extend(violation_line(v) for v in validate_graph(graph, origins=origins).violations)
+        violations.extend(str(v) for v in validate_graph(graph, origins=origins).violations)
         graphs.append(graph)
     if reason and graphs and not violations:
         from kg.reasoning import reason as run_reasoner
