@@ -1,0 +1,477 @@
+"""Read an article's annotation file (YAML) into dataclasses that remember the line they came from.
+
+The format is written for analysts and documented in ``seeds/README.md``; this module checks it and
+reports every problem with the file and line. It knows nothing about RDF beyond the names of the
+ontology terms an annotation may use; :mod:`kg.loader` turns an :class:`Annotation` into triples.
+
+>>> PROPERTIES["hasConcern"]
+('fp:hasConcern', 'entity')
+>>> segment_of(("Summit", "Visit")), segment_of(("State",)) is None
+('event', True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from kg.errors import AnnotationError, LoadError
+
+#: Claim kinds an annotation may use, and the fp: class each becomes.
+CLAIM_KINDS = {
+    "belief": "Belief",
+    "assessment": "Assessment",
+    "prediction": "Prediction",
+    "recommendation": "Recommendation",
+    "reported-fact": "ReportedFact",
+}
+
+# Entity types and where their IRIs live: None = shared by all documents (fpr:{id}), else the path
+# segment of a document-local IRI (fpr:{doc}/{segment}/{id}). States, people, organisations and places
+# are the same things in every article; concerns, events and claims belong to the article that names them.
+ENTITY_TYPES = {
+    "State": None, "Person": None, "Organization": None, "Embassy": None, "Place": None,
+    "Province": None, "Region": None, "City": None, "WeaponSystem": None,
+    "Group": "group", "Interest": "interest", "Priority": "priority", "Concern": "concern",
+    "Relationship": "relationship", "Alliance": "relationship", "Membership": "membership",
+    "PolicyAction": "action", "Sanction": "action", "MilitaryAction": "action",
+    "MilitaryDeployment": "action", "PressureCampaign": "action", "EngagementPolicy": "action",
+    "DiplomaticOutreach": "action", "Opposition": "action", "Signal": "action", "Strategy": "action",
+    "Event": "event", "DiplomaticMeeting": "event", "Summit": "event", "Visit": "event",
+    "WeaponsTest": "event", "NuclearTest": "event", "MissileTest": "event", "Celebration": "event",
+}
+
+# Properties a fact may use: name -> (prefixed IRI, what the object must be). Bare names are fp: terms.
+_ENTITY_PROPS = (
+    "hasMember leaderOf headOfStateOf headOfGovernmentOf representsState locatedIn standsFor partOf "
+    "hasInterest interestOf regarding priorityHolder higherPriority lowerPriority prioritizedOver "
+    "hasConcern concernOf causedBy affects linkedToActionsOf hasActor hasTarget hasParticipant atPlace "
+    "respondsTo signalsTo deploys hasParty alliedWith"
+).split()
+_CONCEPT_PROPS = "interestKind concernKind actionKind relationshipKind trend".split()
+PROPERTIES = {
+    **{p: (f"fp:{p}", "entity") for p in _ENTITY_PROPS},
+    **{p: (f"fp:{p}", "concept") for p in _CONCEPT_PROPS},
+    "concernRank": ("fp:concernRank", "positiveInteger"),
+    "dateAsStated": ("fp:dateAsStated", "string"),
+    "date": ("fp:date", "date"),
+    "roleLabel": ("fp:roleLabel", "string"),
+    "isCurrent": ("fp:isCurrent", "boolean"),
+    "org:member": ("org:member", "entity"),
+    "org:organization": ("org:organization", "entity"),
+    "org:subOrganizationOf": ("org:subOrganizationOf", "entity"),
+}
+
+#: Page furniture always recognised at the end of an article file (blog comment widgets).
+DEFAULT_FURNITURE = ("No comments:", "Post a Comment")
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_CONCEPT = re.compile(r"^fpk:[A-Za-z0-9][A-Za-z0-9_-]*$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One triple in the annotation's compact form; ``obj`` is an entity id, ``fpk:`` concept or literal."""
+    subject: str
+    predicate: str
+    obj: object
+    line: int
+
+    @property
+    def object_kind(self) -> str:
+        return PROPERTIES[self.predicate][1]
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    types: tuple[str, ...]
+    label: str
+    wikidata: str | None
+    iso3: str | None
+    line: int
+
+    @property
+    def segment(self) -> str | None:
+        return segment_of(self.types)
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    kind: str
+    holders: tuple[str, ...]
+    quote: str
+    occurrence: int | None
+    statement: str
+    about: tuple[str, ...]
+    facts: tuple[Fact, ...]
+    addressees: tuple[str, ...]
+    recommends: tuple[str, ...]
+    line: int
+    quote_line: int
+
+
+@dataclass(frozen=True)
+class BackgroundFact:
+    fact: Fact
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    text_path: Path
+    kind: str
+    author: str
+    publisher: str | None
+    title: str | None
+    issued: int | str | dt.date | None
+    furniture: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Annotation:
+    path: Path
+    document: Document
+    entities: dict[str, Entity]
+    claims: tuple[Claim, ...]
+    background: tuple[BackgroundFact, ...]
+
+
+def segment_of(types: tuple[str, ...]) -> str | None:
+    """The IRI path segment shared by ``types`` (None for shared entities); types are assumed checked."""
+    return ENTITY_TYPES[types[0]]
+
+
+def read_text(path: str | Path) -> str:
+    """The file's text, decoded as UTF-8.
+
+    :raises LoadError: if the file is missing or unreadable, or not valid UTF-8 (naming the byte offset and line).
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc.strerror}", file=str(path), rule="file-readable") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise LoadError(f"not UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}",
+                        file=str(path), line=line, rule="utf-8") from exc
+
+
+class _Map(dict):
+    """A YAML mapping that remembers its own line and the line of each key."""
+    line: int
+    key_lines: dict
+
+
+class _Seq(list):
+    """A YAML sequence that remembers its own line and the line of each item."""
+    line: int
+    item_lines: list
+
+
+def _convert(node, loader, duplicates):
+    if isinstance(node, yaml.MappingNode):
+        out = _Map()
+        out.line, out.key_lines = node.start_mark.line + 1, {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, loader, duplicates)
+            if key in out:
+                duplicates.append((key, key_node.start_mark.line + 1))
+            out[key] = _convert(value_node, loader, duplicates)
+            out.key_lines[key] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        out = _Seq(_convert(item, loader, duplicates) for item in node.value)
+        out.line, out.item_lines = node.start_mark.line + 1, [i.start_mark.line + 1 for i in node.value]
+        return out
+    return loader.construct_object(node)
+
+
+def _parse_yaml(text: str, file: str):
+    loader = yaml.SafeLoader(text)
+    duplicates: list = []
+    try:
+        node = loader.get_single_node()
+        return (None if node is None else _convert(node, loader, duplicates)), duplicates
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise LoadError(f"malformed YAML: {problem}", file=file, line=mark.line + 1 if mark else None,
+                        column=mark.column + 1 if mark else None, rule="yaml-syntax") from exc
+    finally:
+        loader.dispose()
+
+
+class _Reader:
+    """Checks the parsed YAML and builds the dataclasses, collecting every problem instead of stopping."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[AnnotationError] = []
+
+    def problem(self, message: str, line: int, rule: str) -> None:
+        self.problems.append(AnnotationError(message, file=self.file, line=line, rule=rule))
+
+    def fields(self, item, where: str, required: tuple, optional: tuple, line: int) -> bool:
+        """Check ``item`` is a mapping with the required keys and no unknown ones."""
+        if not isinstance(item, _Map):
+            self.problem(f"{where} must be a mapping of fields", line, "wrong-type")
+            return False
+        for name in required:
+            if item.get(name) in (None, ""):
+                self.problem(f"{where} is missing required field '{name}'", item.line, "required-field")
+        for name in item:
+            if name not in required and name not in optional:
+                known = ", ".join(required + optional)
+                self.problem(f"{where} has unknown field '{name}' (known: {known})",
+                             item.key_lines[name], "unknown-field")
+        return True
+
+    def line_of(self, item, key, default: int) -> int:
+        lines = getattr(item, "key_lines", None)
+        return lines.get(key, default) if lines else default
+
+    def string(self, item, key, where, default_line, pattern=None, hint=""):
+        value = item.get(key)
+        if value is None:
+            return None
+        line = self.line_of(item, key, default_line)
+        if not isinstance(value, str) or (pattern and not pattern.match(value)):
+            self.problem(f"{where}: '{key}' must be {hint or 'a string'}, got {value!r}", line, "wrong-type")
+            return None
+        return value
+
+    def id_list(self, item, key, where, line, known) -> tuple[str, ...]:
+        """A field holding one entity id or a list of them; each must be declared under ``entities``."""
+        value = item.get(key)
+        if value is None:
+            return ()
+        values = value if isinstance(value, list) else [value]
+        lines = value.item_lines if isinstance(value, _Seq) else [self.line_of(item, key, line)] * len(values)
+        out = []
+        for v, ln in zip(values, lines):
+            if not isinstance(v, str):
+                self.problem(f"{where}: '{key}' must hold entity ids, got {v!r}", ln, "wrong-type")
+            elif v not in known:
+                self.problem(f"{where}: unknown entity '{v}' in '{key}' (declare it under 'entities')",
+                             ln, "unknown-entity")
+            else:
+                out.append(v)
+        return tuple(out)
+
+    def document(self, raw, line) -> Document | None:
+        where = "document"
+        if not self.fields(raw, where, ("id", "text", "kind", "author"),
+                           ("title", "publisher", "issued", "furniture"), line):
+            return None
+        doc_id = self.string(raw, "id", where, raw.line, _DOC_ID, "lower-case letters, digits and '-'")
+        text = self.string(raw, "text", where, raw.line)
+        kind = self.string(raw, "kind", where, raw.line, _CONCEPT, "an fpk: concept such as fpk:BlogPost")
+        issued = raw.get("issued")
+        if issued is not None and not _is_date(issued):
+            self.problem(f"document: 'issued' must be a year, year-month or date, got {issued!r}",
+                         self.line_of(raw, "issued", raw.line), "wrong-type")
+        furniture = raw.get("furniture") or []
+        if not isinstance(furniture, list) or not all(isinstance(f, str) for f in furniture):
+            self.problem("document: 'furniture' must be a list of lines", self.line_of(raw, "furniture", raw.line),
+                         "wrong-type")
+            furniture = []
+        if None in (doc_id, text, kind):
+            return None
+        return Document(doc_id, Path(self.file).parent / text, kind, raw.get("author"), raw.get("publisher"),
+                        self.string(raw, "title", where, raw.line), issued,
+                        DEFAULT_FURNITURE + tuple(f for f in furniture if f not in DEFAULT_FURNITURE), raw.line)
+
+    def entity(self, eid, raw, line) -> Entity | None:
+        where = f"entity '{eid}'"
+        if not isinstance(eid, str) or not _ID.match(eid):
+            self.problem(f"entity id {eid!r} must be letters, digits, '_' or '-'", line, "wrong-type")
+            return None
+        if not self.fields(raw, where, ("type", "label"), ("wikidata", "iso3"), line):
+            return None
+        types = raw.get("type")
+        types = tuple(types) if isinstance(types, list) else (types,)
+        bad = [t for t in types if t not in ENTITY_TYPES]
+        if bad or not types:
+            self.problem(f"{where}: unknown type {bad[0] if bad else types!r} (known: {', '.join(ENTITY_TYPES)})",
+                         self.line_of(raw, "type", raw.line), "wrong-type")
+            return None
+        if len({ENTITY_TYPES[t] for t in types}) > 1:
+            self.problem(f"{where}: types {', '.join(types)} mix shared and per-document kinds or IRI segments",
+                         self.line_of(raw, "type", raw.line), "wrong-type")
+            return None
+        label = self.string(raw, "label", where, raw.line)
+        wikidata = self.string(raw, "wikidata", where, raw.line, re.compile(r"^Q\d+$"), "a Wikidata item like Q148")
+        iso3 = self.string(raw, "iso3", where, raw.line, re.compile(r"^[A-Z]{3}$"), "three capital letters")
+        if iso3 and "State" not in types:
+            self.problem(f"{where}: 'iso3' is only for entities of type State", self.line_of(raw, "iso3", line),
+                         "wrong-type")
+        return Entity(eid, types, label or "", wikidata, iso3, line) if label else None
+
+    def fact(self, raw, line, where, known) -> Fact | None:
+        if not isinstance(raw, list) or len(raw) != 3:
+            self.problem(f"{where}: a fact must be a list [subject, property, object], got {raw!r}", line,
+                         "wrong-type")
+            return None
+        s, p, o = raw
+        ok = True
+        if p not in PROPERTIES:
+            self.problem(f"{where}: unknown property {p!r} in fact (known: {', '.join(PROPERTIES)})", line,
+                         "unknown-property")
+            return None
+        if s not in known:
+            self.problem(f"{where}: unknown entity {s!r} as subject of a fact", line, "unknown-entity")
+            ok = False
+        kind = PROPERTIES[p][1]
+        if kind == "entity" and o not in known:
+            self.problem(f"{where}: unknown entity {o!r} as object of '{p}'", line, "unknown-entity")
+            ok = False
+        elif kind != "entity" and not _LITERAL_CHECKS[kind](o):
+            self.problem(f"{where}: the object of '{p}' must be {_LITERAL_HINTS[kind]}, got {o!r}", line,
+                         "wrong-type")
+            ok = False
+        return Fact(s, p, o, line) if ok else None
+
+    def facts(self, raw, key, where, line, known) -> tuple[Fact, ...]:
+        value = raw.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, _Seq):
+            self.problem(f"{where}: '{key}' must be a list of facts", self.line_of(raw, key, line), "wrong-type")
+            return ()
+        found = (self.fact(f, ln, where, known) for f, ln in zip(value, value.item_lines))
+        return tuple(f for f in found if f)
+
+    def claim(self, raw, line, known) -> Claim | None:
+        cid = raw.get("id") if isinstance(raw, _Map) else None
+        where = f"claim '{cid}'" if cid else "claim"
+        if not self.fields(raw, where, ("id", "kind", "holder", "quote", "statement"),
+                           ("occurrence", "about", "facts", "addressee", "recommends"), line):
+            return None
+        cid = self.string(raw, "id", where, raw.line, _ID, "letters, digits, '_' or '-'")
+        kind = raw.get("kind")
+        if kind is not None and kind not in CLAIM_KINDS:
+            self.problem(f"{where}: kind must be one of {', '.join(CLAIM_KINDS)}, got {kind!r}",
+                         self.line_of(raw, "kind", raw.line), "wrong-type")
+            kind = None
+        occurrence = raw.get("occurrence")
+        if occurrence is not None and (isinstance(occurrence, bool) or not isinstance(occurrence, int)
+                                       or occurrence < 1):
+            self.problem(f"{where}: 'occurrence' must be a whole number from 1, got {occurrence!r}",
+                         self.line_of(raw, "occurrence", raw.line), "wrong-type")
+            occurrence = None
+        addressees = self.id_list(raw, "addressee", where, raw.line, known)
+        recommends = self.id_list(raw, "recommends", where, raw.line, known)
+        if kind == "recommendation" and not addressees and "addressee" not in raw:
+            self.problem(f"{where}: a recommendation needs 'addressee'", raw.line, "required-field")
+        if kind not in (None, "recommendation") and ("addressee" in raw or "recommends" in raw):
+            self.problem(f"{where}: 'addressee' and 'recommends' are only for recommendations", raw.line,
+                         "wrong-type")
+        holders = self.id_list(raw, "holder", where, raw.line, known)
+        about = self.id_list(raw, "about", where, raw.line, known)
+        facts = self.facts(raw, "facts", where, raw.line, known)
+        quote = self.string(raw, "quote", where, raw.line)
+        statement = self.string(raw, "statement", where, raw.line)
+        if None in (cid, kind, quote, statement) or not holders:
+            return None
+        return Claim(cid, kind, holders, quote, occurrence, statement, about, facts, addressees, recommends,
+                     raw.line, self.line_of(raw, "quote", raw.line))
+
+    def background(self, raw, line, known) -> BackgroundFact | None:
+        if not self.fields(raw, "background fact", ("fact", "note"), (), line):
+            return None
+        fact = self.fact(raw.get("fact"), self.line_of(raw, "fact", line), "background fact", known)
+        note = self.string(raw, "note", "background fact", raw.line)
+        return BackgroundFact(fact, note, raw.line) if fact and note else None
+
+
+def _is_date(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (dt.date, int)):
+        return not isinstance(value, dt.datetime) and (not isinstance(value, int) or 1000 <= value <= 9999)
+    return isinstance(value, str) and bool(_DATE.match(value))
+
+
+_LITERAL_CHECKS = {
+    "concept": lambda o: isinstance(o, str) and bool(_CONCEPT.match(o)),
+    "string": lambda o: isinstance(o, str) and o != "",
+    "positiveInteger": lambda o: isinstance(o, int) and not isinstance(o, bool) and o >= 1,
+    "boolean": lambda o: isinstance(o, bool),
+    "date": _is_date,
+}
+_LITERAL_HINTS = {
+    "concept": "an fpk: concept such as fpk:RefugeeCrisis",
+    "string": "a non-empty string",
+    "positiveInteger": "a whole number from 1",
+    "boolean": "true or false",
+    "date": "a year (2018), year-month (2018-09) or date (2018-10-26)",
+}
+
+
+def raise_problems(problems: list[AnnotationError], file: str) -> None:
+    """Raise the one problem, or one error listing them all in ``violations``; nothing if there are none."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise AnnotationError(f"{len(problems)} problems in the annotation: {problems[0]} ...", file=file,
+                              violations=problems, rule="annotation")
+
+
+def read_annotation(path: str | Path) -> Annotation:
+    """Read and check one annotation file.
+
+    :raises LoadError: if the file is missing, not UTF-8 or not well-formed YAML (with line and column).
+    :raises AnnotationError: for a missing required field, an unknown field, entity or property, or a value
+        of the wrong type; naming the file and line. With several problems, one error whose ``violations``
+        lists them all.
+    """
+    file = str(path)
+    raw, duplicates = _parse_yaml(read_text(path), file)
+    reader = _Reader(file)
+    for key, line in duplicates:
+        reader.problem(f"key {key!r} appears twice in the same mapping", line, "duplicate-key")
+    if not reader.fields(raw, "annotation file", ("document", "entities", "claims"), ("background",), 1):
+        raise_problems(reader.problems, file)
+    ents = raw.get("entities")
+    if not isinstance(ents, _Map):
+        reader.problem("'entities' must be a mapping from id to entity", reader.line_of(raw, "entities", 1),
+                       "wrong-type")
+        ents = {}
+    entities = {}
+    for eid, value in ents.items():
+        entity = reader.entity(eid, value, ents.key_lines[eid])
+        if entity:
+            entities[eid] = entity
+    known = set(ents)  # entities with a bad field still count as declared, so one mistake gives one error
+    document = reader.document(raw.get("document"), reader.line_of(raw, "document", 1))
+    if document:
+        for key in ("author", "publisher"):
+            reader.id_list(raw["document"], key, "document", document.line, known)
+    sections = {}
+    for key, build in (("claims", reader.claim), ("background", reader.background)):
+        items = raw.get(key)
+        if items is not None and not isinstance(items, _Seq):
+            reader.problem(f"'{key}' must be a list", reader.line_of(raw, key, 1), "wrong-type")
+        pairs = zip(items, items.item_lines) if isinstance(items, _Seq) else ()
+        sections[key] = [build(item, ln, known) for item, ln in pairs]
+    claims = tuple(c for c in sections["claims"] if c)
+    seen: dict[str, int] = {}
+    for c in claims:
+        if c.id in seen:
+            reader.problem(f"claim id '{c.id}' is used twice (first at line {seen[c.id]})", c.line, "duplicate-id")
+        seen.setdefault(c.id, c.line)
+    raise_problems(reader.problems, file)
+    return Annotation(Path(path), document, entities, claims, tuple(b for b in sections["background"] if b))

@@ -1,0 +1,291 @@
+"""Turn an article and its annotation into an RDF dataset with three named graphs.
+
+``fpg:{doc}/assertions`` holds what the article says (entity types and every claim's facts),
+``fpg:{doc}/background`` what the encoder adds (labels, Wikidata items, ISO codes, dates' years),
+``fpg:{doc}/provenance`` the document, its paragraphs, the claims with their W3C Web Annotation text
+anchors and the reified statements they support. Every node is an IRI derived from the annotation,
+so the same inputs always give the same triples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from kg.annotations import Annotation, Claim, Entity, Fact, PROPERTIES, CLAIM_KINDS, read_annotation, \
+    read_text, raise_problems
+from kg.errors import AnnotationError
+from kg.namespaces import FP, FPK, FPR, OA, ORG, PREFIXES, WD, doc_resource, graph_iri
+
+REPO = Path(__file__).resolve().parent.parent
+ENCODER = FPR["agent/encoder"]
+CONTEXT = 32  # characters of oa:prefix / oa:suffix kept on each side of a quote
+_PREFIXED = {"fp": FP, "org": ORG, "fpk": FPK}
+
+
+@dataclass
+class Paragraph:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class LoadedArticle:
+    doc_id: str
+    dataset: Dataset
+    origins: dict[str, tuple[str, int]]
+    text: str
+    paragraphs: list[Paragraph]
+    annotation: Annotation
+
+    def union(self) -> Graph:
+        """All triples of the article's named graphs in one graph (what SHACL validates)."""
+        g = Graph()
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns)
+        for quad in self.dataset.quads((None, None, None, None)):
+            g.add(quad[:3])
+        return g
+
+
+def find_quote(text: str, exact: str, occurrence: int | None = None, *, file=None, line=None) -> tuple[int, int]:
+    """Code-point offsets ``(start, end)`` of ``exact`` in ``text``: 0-based start, exclusive end.
+
+    ``occurrence`` (from 1) picks one of several matches; without it the quote must occur exactly once.
+
+    >>> find_quote("China prioritizes stability", "stability")
+    (18, 27)
+    >>> find_quote("a cat and a cat", "cat", occurrence=2)
+    (12, 15)
+    >>> find_quote("a cat and a cat", "cat")
+    Traceback (most recent call last):
+    kg.errors.AnnotationError: quote occurs 2 times; add 'occurrence: N' to pick one: 'cat' [quote-ambiguous]
+    >>> find_quote("China’s interest", "China's interest", file="a.yaml", line=7)
+    Traceback (most recent call last):
+    kg.errors.AnnotationError: a.yaml:7: quote not found in the article (it has ’ where the quote has '): ...
+
+    :raises AnnotationError: if the quote does not occur, occurs several times without ``occurrence``,
+        or has fewer occurrences than ``occurrence``.
+    """
+    starts, i = [], text.find(exact)
+    while exact and i >= 0:
+        starts.append(i)
+        i = text.find(exact, i + 1)
+    where = {"file": file, "line": line}
+    if not starts:
+        hint = " (it has ’ where the quote has ')" if "'" in exact and exact.replace("'", "’") in text else ""
+        raise AnnotationError(f"quote not found in the article{hint}: {exact!r}", rule="quote-occurs", **where)
+    if occurrence is None and len(starts) > 1:
+        raise AnnotationError(f"quote occurs {len(starts)} times; add 'occurrence: N' to pick one: {exact!r}",
+                              rule="quote-ambiguous", **where)
+    if occurrence is not None and occurrence > len(starts):
+        raise AnnotationError(f"occurrence {occurrence} asked but the quote occurs {len(starts)} time(s): "
+                              f"{exact!r}", rule="quote-occurs", **where)
+    start = starts[(occurrence or 1) - 1]
+    return start, start + len(exact)
+
+
+def split_paragraphs(text: str, furniture: tuple[str, ...]) -> list[Paragraph]:
+    """The article body's paragraphs, one per line; trailing page-furniture and blank lines are left out.
+
+    >>> [p.text for p in split_paragraphs("By A\\nBody.\\nNo comments:\\n", ("No comments:",))]
+    ['By A', 'Body.']
+    """
+    paragraphs, start = [], 0
+    for index, line in enumerate(text.split("\n")):
+        paragraphs.append(Paragraph(index, start, start + len(line), line))
+        start += len(line) + 1
+    while paragraphs and (paragraphs[-1].text.strip() in furniture or not paragraphs[-1].text.strip()):
+        paragraphs.pop()
+    return paragraphs
+
+
+def _term(value: str) -> URIRef:
+    prefix, local = value.split(":", 1)
+    return _PREFIXED[prefix][local]
+
+
+def _literal(value, kind: str) -> Literal:
+    if kind == "date":
+        if isinstance(value, dt.date):
+            return Literal(value.isoformat(), datatype=XSD.date)
+        text = str(value)
+        return Literal(text, datatype={4: XSD.gYear, 7: XSD.gYearMonth}.get(len(text), XSD.date))
+    if kind == "positiveInteger":
+        return Literal(value, datatype=XSD.positiveInteger)
+    if kind == "boolean":
+        return Literal(value)
+    return Literal(value)
+
+
+def statement_iri(doc_id: str, triple) -> URIRef:
+    """IRI of the rdf:Statement reifying ``triple``: the first 12 hex digits of the SHA-1 of its N-Triples form."""
+    digest = hashlib.sha1(" ".join(t.n3() for t in triple).encode("utf-8")).hexdigest()[:12]
+    return doc_resource(doc_id, "statement", digest)
+
+
+class _Builder:
+    def __init__(self, ann: Annotation, text: str):
+        self.ann, self.text, self.doc_id = ann, text, ann.document.id
+        self.file = str(ann.path)
+        self.doc = FPR[self.doc_id]
+        self.ds = Dataset()
+        for prefix, ns in PREFIXES.items():
+            self.ds.bind(prefix, ns)
+        self.a = self.ds.graph(graph_iri(self.doc_id, "assertions"))
+        self.b = self.ds.graph(graph_iri(self.doc_id, "background"))
+        self.p = self.ds.graph(graph_iri(self.doc_id, "provenance"))
+        self.origins: dict[str, tuple[str, int]] = {}
+        self.paragraphs = split_paragraphs(text, ann.document.furniture)
+
+    def mint(self, iri: URIRef, line: int, file: str | None = None) -> URIRef:
+        self.origins.setdefault(str(iri), (file or self.file, line))
+        return iri
+
+    def entity(self, eid: str) -> URIRef:
+        e = self.ann.entities[eid]
+        return FPR[eid] if e.segment is None else doc_resource(self.doc_id, e.segment, eid)
+
+    def triple(self, fact: Fact):
+        iri, kind = PROPERTIES[fact.predicate]
+        obj = {"entity": lambda: self.entity(fact.obj), "concept": lambda: _term(fact.obj)}.get(
+            kind, lambda: _literal(fact.obj, kind))()
+        return self.entity(fact.subject), _term(iri), obj
+
+    def statement(self, triple, line: int) -> URIRef:
+        st = self.mint(statement_iri(self.doc_id, triple), line)
+        for p, o in zip((RDF.subject, RDF.predicate, RDF.object), triple):
+            self.p.add((st, p, o))
+        self.p.add((st, RDF.type, RDF.Statement))
+        return st
+
+    def document(self) -> None:
+        d = self.ann.document
+        doc = self.mint(self.doc, d.line)
+        self.p.add((doc, RDF.type, FP.Article))
+        self.p.add((doc, FP.publicationKind, _term(d.kind)))
+        self.p.add((doc, DCTERMS.creator, self.entity(d.author)))
+        if d.publisher:
+            self.p.add((doc, DCTERMS.publisher, self.entity(d.publisher)))
+        if d.title:
+            self.p.add((doc, DCTERMS.title, Literal(d.title)))
+        if d.issued is not None:
+            self.b.add((doc, DCTERMS.issued, _literal(d.issued, "date")))
+        path = d.text_path.resolve()
+        source = path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else path.name
+        self.p.add((doc, FP.sourceFile, Literal(source)))
+        self.p.add((doc, FP.sha256, Literal(hashlib.sha256(self.text.encode("utf-8")).hexdigest())))
+        self.p.add((doc, FP.text, Literal(self.text)))
+        for para in self.paragraphs:
+            node = self.mint(doc_resource(self.doc_id, "paragraph", f"{para.index:02d}"), para.index + 1, source)
+            self.p.add((node, RDF.type, FP.Paragraph))
+            self.p.add((node, FP.inDocument, doc))
+            self.p.add((node, FP.paragraphIndex, Literal(para.index, datatype=XSD.nonNegativeInteger)))
+            self.p.add((node, FP.text, Literal(para.text)))
+        for role in ("assertions", "background", "provenance"):
+            g = self.mint(graph_iri(self.doc_id, role), d.line)
+            self.p.add((g, PROV.wasDerivedFrom, doc))
+        self.p.add((graph_iri(self.doc_id, "assertions"), FP.graphRole, FPK.ArticleContent))
+        self.p.add((graph_iri(self.doc_id, "background"), FP.graphRole, FPK.EncoderKnowledge))
+        self.p.add((graph_iri(self.doc_id, "background"), PROV.wasAttributedTo, ENCODER))
+        self.p.add((ENCODER, RDF.type, PROV.SoftwareAgent))
+        self.p.add((ENCODER, RDFS.label, Literal("fpkg annotation loader")))
+
+    def entity_description(self, e: Entity) -> None:
+        node = self.mint(self.entity(e.id), e.line)
+        for t in e.types:
+            self.a.add((node, RDF.type, ORG.Membership if t == "Membership" else FP[t]))
+        self.b.add((node, RDFS.label, Literal(e.label)))
+        if e.wikidata:
+            self.b.add((node, SKOS.exactMatch, WD[e.wikidata]))
+        if e.iso3:
+            self.b.add((node, FP.iso3166Alpha3, Literal(e.iso3)))
+
+    def paragraph_of(self, start: int, end: int) -> Paragraph | None:
+        return next((p for p in self.paragraphs if p.start <= start and end <= p.end), None)
+
+    def claim(self, c: Claim, problems: list) -> None:
+        try:
+            start, end = find_quote(self.text, c.quote, c.occurrence, file=self.file, line=c.quote_line)
+        except AnnotationError as exc:
+            problems.append(exc)
+            return
+        para = self.paragraph_of(start, end)
+        if para is None:
+            problems.append(AnnotationError(f"quote of claim '{c.id}' is not inside one paragraph of the article "
+                                            "body (it spans a line break or lies in page furniture)",
+                                            file=self.file, line=c.quote_line, rule="quote-in-paragraph"))
+            return
+        node = self.mint(doc_resource(self.doc_id, "claim", c.id), c.line)
+        for cls in (FP.Claim, FP[CLAIM_KINDS[c.kind]]):
+            self.p.add((node, RDF.type, cls))
+        self.p.add((node, FP.statedIn, self.doc))
+        self.p.add((node, FP.statement, Literal(c.statement)))
+        for pred, ids in ((FP.heldBy, c.holders), (FP.addressee, c.addressees), (FP.recommends, c.recommends)):
+            for eid in ids:
+                self.p.add((node, pred, self.entity(eid)))
+        about = set(c.about)
+        for fact in c.facts:
+            triple = self.triple(fact)
+            self.a.add(triple)
+            self.p.add((node, FP.asserts, self.statement(triple, fact.line)))
+            about.add(fact.subject)
+            if fact.object_kind == "entity":
+                about.add(fact.obj)
+        for eid in about:
+            self.p.add((node, FP.about, self.entity(eid)))
+        self.anchor(node, c, start, end, para)
+
+    def anchor(self, claim: URIRef, c: Claim, start: int, end: int, para: Paragraph) -> None:
+        base = str(claim) + "/anchor"
+        ann, target = self.mint(URIRef(base), c.quote_line), self.mint(URIRef(base + "/target"), c.quote_line)
+        quote = self.mint(URIRef(base + "/quote"), c.quote_line)
+        position = self.mint(URIRef(base + "/position"), c.quote_line)
+        prefix, suffix = self.text[max(0, start - CONTEXT):start], self.text[end:end + CONTEXT]
+        triples = [
+            (claim, FP.hasTextAnchor, ann), (ann, RDF.type, OA.Annotation), (ann, OA.hasBody, claim),
+            (ann, OA.motivatedBy, OA.identifying), (ann, OA.hasTarget, target),
+            (ann, FP.inParagraph, doc_resource(self.doc_id, "paragraph", f"{para.index:02d}")),
+            (target, RDF.type, OA.SpecificResource), (target, OA.hasSource, self.doc),
+            (target, OA.hasSelector, quote), (target, OA.hasSelector, position),
+            (quote, RDF.type, OA.TextQuoteSelector), (quote, OA.exact, Literal(c.quote)),
+            (position, RDF.type, OA.TextPositionSelector),
+            (position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)),
+            (position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)),
+        ]
+        triples += [(quote, OA.prefix, Literal(prefix))] if prefix else []
+        triples += [(quote, OA.suffix, Literal(suffix))] if suffix else []
+        for t in triples:
+            self.p.add(t)
+
+    def build(self) -> LoadedArticle:
+        self.document()
+        for e in self.ann.entities.values():
+            self.entity_description(e)
+        problems: list[AnnotationError] = []
+        for c in self.ann.claims:
+            self.claim(c, problems)
+        for bg in self.ann.background:
+            triple = self.triple(bg.fact)
+            self.b.add(triple)
+            self.p.add((self.statement(triple, bg.fact.line), RDFS.comment, Literal(bg.note)))
+        raise_problems(problems, self.file)
+        return LoadedArticle(self.doc_id, self.ds, self.origins, self.text, self.paragraphs, self.ann)
+
+
+def load_article(annotation_path: str | Path) -> LoadedArticle:
+    """Read an annotation and the article text it names, and build the article's three named graphs.
+
+    :raises LoadError: if the annotation or the article text is missing, not UTF-8, or malformed YAML.
+    :raises AnnotationError: if the annotation is invalid (see :func:`kg.annotations.read_annotation`) or a quote
+        is missing, ambiguous or not inside one paragraph; all quote problems are reported together.
+    """
+    ann = read_annotation(annotation_path)
+    return _Builder(ann, read_text(ann.document.text_path)).build()
