@@ -8,7 +8,7 @@ interests, a priority, relationships, views of groups and recommendations.
 Two outputs from the same model (both deterministic for a given seed and article number):
 
 * ``--mode yaml``: ``articles/<doc>.txt`` + ``articles/<doc>.yaml`` in the annotation format of ``seeds/``
-  (see ``benchmarks/annotation_format.py``), for the build benchmarks that go through ``kg.pipeline``;
+  (``seeds/README.md``), for the build benchmarks that go through ``kg.pipeline``;
 * ``--mode nquads``: one ``dataset.nq`` holding the graph the loader would make (per-document assertions,
   background and provenance graphs plus a small inferred graph, IRIs as in the shared spec), for the query
   and HTTP benchmarks, so they do not depend on the build path.
@@ -100,6 +100,7 @@ EVENTS = {  # class: (verb phrase, CAMEO)
     "Visit": ("received a visit from", "043"),
     "DiplomaticMeeting": ("met", "040"),
 }
+EVENT_NOUN = {"Summit": "summit", "Visit": "visit", "DiplomaticMeeting": "meeting"}
 TESTS = {"MissileTest": "a missile test", "NuclearTest": "a nuclear test"}
 TRENDS = {"Deteriorating": "increasingly deteriorating", "Improving": "steadily improving",
           "Strengthening": "strengthening", "Weakening": "weakening"}
@@ -140,21 +141,66 @@ def cap(text: str) -> str:
     return text[0].upper() + text[1:]
 
 
+#: IRI path segment of the per-document entity types (shared entities live at fpr:{id}).
+SEGMENTS = {"Group": "group", "Interest": "interest", "Priority": "priority", "Concern": "concern",
+            "Relationship": "relationship", "Membership": "membership",
+            **{c: "action" for c in ("Sanction", "MilitaryDeployment", "PressureCampaign", "EngagementPolicy",
+                                     "DiplomaticOutreach", "Strategy")},
+            **{c: "event" for c in ("Summit", "Visit", "DiplomaticMeeting", "MissileTest", "NuclearTest")}}
+CLAIM_CLASSES = {"belief": "Belief", "assessment": "Assessment", "prediction": "Prediction",
+                 "recommendation": "Recommendation", "reported-fact": "ReportedFact"}
+ORG_PROPS = {"org:member", "org:organization"}
+
+
 def make_article(seed: int, k: int) -> dict:
-    """The model of synthetic article number ``k``: text, paragraphs and every annotated fact and claim."""
+    """The model of synthetic article number ``k``, in the terms of an annotation file.
+
+    Keys: ``document`` (id, text file, kind, author, publisher, title, issued), ``entities`` (id -> type,
+    label, wikidata, iso3), ``claims`` (id, kind, holder, quote, statement, about, facts, addressee,
+    recommends, plus the quote's ``start``/``end``/``paragraph`` in the text), ``background`` (fact, note),
+    ``text`` and ``paragraphs`` ((index, start, end) per line, 0 = byline).
+    """
     rng = random.Random(seed * 1_000_003 + k)
     doc = f"synth-{k:06d}"
-    first, last = rng.choice(FIRST), rng.choice(LAST)
-    author = {"id": f"{first}{last}", "name": f"{first} {last}",
-              "org": rng.choice(["AtlanticCouncil", "UnitedNations"]),
-              "role": rng.choice(["visiting senior fellow", "senior analyst", "research fellow"])}
-    year = rng.randint(2015, 2024)
-    states = list(STATES)
-    m = {"doc": doc, "author": author, "year": year, "title": "", "entities": set(),
-         "concerns": [], "actions": [], "events": [], "interests": [], "priorities": [],
-         "groups": [], "relationships": [], "claims": []}
-    sentences: list[tuple[str, dict | None]] = []  # (sentence, claim without position)
+    entities: dict[str, dict] = {}
+    claims: list[dict] = []
+    background: list[dict] = []
+    sentences: list[tuple[str, dict | None]] = []
     used: set[str] = set()
+
+    def ent(eid: str, etype: str, label: str, wikidata: str | None = None, iso3: str | None = None) -> str:
+        if eid not in entities:
+            entities[eid] = {"type": etype, "label": label, **({"wikidata": wikidata} if wikidata else {}),
+                             **({"iso3": iso3} if iso3 else {})}
+        return eid
+
+    def bg(fact: list, note: str) -> None:
+        if not any(b["fact"] == fact for b in background):
+            background.append({"fact": fact, "note": note})
+
+    def shared(eid: str) -> str:
+        """Declare a shared entity with what the encoder knows about it (identifiers, leaders, places)."""
+        if eid in entities:
+            return eid
+        if eid in STATES:
+            lab, wd, iso, capital = STATES[eid]
+            ent(eid, "State", lab.removeprefix("the "), wd, iso)
+        elif eid in PERSONS:
+            lab, wd, state, prop = PERSONS[eid]
+            ent(eid, "Person", lab, wd)
+            bg([eid, prop, shared(state)], "leadership is encoder knowledge, not stated in the text")
+        elif eid in ORGS:
+            lab, wd = ORGS[eid]
+            ent(eid, "Organization", lab.removeprefix("the "), wd)
+        else:
+            lab, cls, wd, part = PLACES[eid]
+            ent(eid, cls, lab.removeprefix("the "), wd)
+            if part:
+                bg([eid, "partOf", shared(part)], "geography is encoder knowledge")
+        for state, (_l, _w, _i, capital) in STATES.items():
+            if capital == eid and state in entities or (state == eid and capital in entities):
+                bg([capital, "standsFor", state], "the capital stands for its state")
+        return eid
 
     def filler() -> None:
         # A sentence no claim quotes, as real articles have; each at most once per article.
@@ -164,327 +210,287 @@ def make_article(seed: int, k: int) -> dict:
 
     def say(text: str, claim: dict | None) -> None:
         # A quote must occur exactly once in the text; a repeated sentence gets an ordinal to stay unique.
-        n = 2
-        base = text
+        n, base = 2, text
         while any(text in s or s in text for s in used):
-            text = base[:-1] + f", for the {n}. time." if base.endswith(".") else f"{base} ({n})"
+            text = f"{base[:-1]}, for the {n}. time."
             n += 1
         used.add(text)
+        if claim is not None:
+            claim["quote"] = text
         sentences.append((text, claim))
 
-    def claim(cls, holder, about, asserts, statement, **extra):
-        cid = f"c{len(m['claims']) + 1:02d}"
-        c = {"id": cid, "class": cls, "holder": holder, "about": about, "asserts": asserts,
-             "statement": statement, **extra}
-        m["claims"].append(c)
+    def claim(kind, holder, about, facts, statement, **extra) -> dict:
+        c = {"id": f"c{len(claims) + 1:02d}", "kind": kind, "holder": holder, "quote": None,
+             "statement": statement, "about": about, "facts": facts, **extra}
+        claims.append(c)
         return c
 
-    # Dated events, each one claim: "X held a summit with Y in P on October 26."
-    persons = list(PERSONS)
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    author = ent(f"{first}{last}", "Person", f"{first} {last}")
+    org = shared(rng.choice(["AtlanticCouncil", "UnitedNations"]))
+    role = rng.choice(["visiting senior fellow", "senior analyst", "research fellow"])
+    year = rng.randint(2015, 2024)
+    states = list(STATES)
+    for s in states:
+        shared(s)
+
+    # Dated meetings, each one claim: "X held a summit with Y in P on October 26."
     for i in range(rng.randint(2, 4)):
         cls = rng.choice(list(EVENTS))
-        a, b = rng.sample(persons, 2)
-        place = rng.choice(["Beijing", "Washington", "Pyongyang", "Singapore"])
+        a, b = (shared(p) for p in rng.sample(list(PERSONS), 2))
+        place = shared(rng.choice(["Beijing", "Washington", "Pyongyang", "Singapore"]))
         month, day = rng.randint(1, 12), rng.randint(1, 28)
-        ev = {"id": f"event-{i + 1}", "class": cls, "participants": [a, b], "place": place,
-              "date": f"{year}-{month:02d}-{day:02d}", "stated": f"{MONTHS[month - 1]} {day}",
-              "cameo": EVENTS[cls][1]}
-        m["events"].append(ev)
-        m["entities"].update([a, b, place])
-        text = f"{name_of(a)} {EVENTS[cls][0]} {name_of(b)} in {name_of(place)} on {ev['stated']}."
-        say(text, claim("ReportedFact", author["id"], [ev["id"]],
-                        [(ev["id"], "hasParticipant", a), (ev["id"], "atPlace", place)],
-                        f"{name_of(a)} and {name_of(b)} met in {name_of(place)}"))
+        stated = f"{MONTHS[month - 1]} {day}"
+        ev = ent(f"meeting-{i + 1}", cls, f"{entities[a]['label']}\u2013{entities[b]['label']} {EVENT_NOUN[cls]}")
+        bg([ev, "date", f"{year}-{month:02d}-{day:02d}"], "the year is not in the text")
+        say(f"{name_of(a)} {EVENTS[cls][0]} {name_of(b)} in {name_of(place)} on {stated}.",
+            claim("reported-fact", author, [ev],
+                  [[ev, "hasParticipant", a], [ev, "hasParticipant", b], [ev, "atPlace", place],
+                   [ev, "dateAsStated", stated], [ev, "actionKind", f"fpk:cameo-{EVENTS[cls][1]}"]],
+                  f"{name_of(a)} and {name_of(b)} met in {name_of(place)} on {stated}"))
     # A weapons test.
     cls = rng.choice(list(TESTS))
     month = rng.randint(1, 12)
-    ev = {"id": f"event-{len(m['events']) + 1}", "class": cls, "participants": ["NorthKorea"],
-          "place": "KoreanPeninsula", "date": f"{year}-{month:02d}", "stated": MONTHS[month - 1], "cameo": "152"}
-    m["events"].append(ev)
+    ev = ent("weapons-test", cls, f"North Korean {TESTS[cls][2:]}")
+    bg([ev, "date", f"{year}-{month:02d}"], "the year is not in the text")
     say(f"North Korea carried out {TESTS[cls]} in {MONTHS[month - 1]}.",
-        claim("ReportedFact", author["id"], [ev["id"], "NorthKorea"], [(ev["id"], "hasParticipant", "NorthKorea")],
-              "North Korea tested a weapon"))
+        claim("reported-fact", author, [ev, "NorthKorea"],
+              [[ev, "hasParticipant", "NorthKorea"], [ev, "atPlace", shared("KoreanPeninsula")],
+               [ev, "dateAsStated", MONTHS[month - 1]], [ev, "actionKind", "fpk:cameo-152"]],
+              f"North Korea carried out {TESTS[cls]}"))
     if rng.random() < 0.7:
         filler()
 
-    # Concerns of one holder state, each with its cause (a policy action of another state).
+    # Concerns of one holder state, each with its cause: a policy action of another state.
     holder = rng.choice(states)
     kinds = rng.sample(list(CONCERNS), rng.randint(3, 5))
     for rank, kind in enumerate(kinds, 1):
         phrase, acls, cameo, aphrase, place = CONCERNS[kind]
         actor = rng.choice([s for s in states if s != holder])
         target = rng.choice([s for s in states if s not in (holder, actor)])
-        act = {"id": f"action-{len(m['actions']) + 1}", "class": acls, "actor": actor, "target": target,
-               "cameo": cameo, "label": aphrase}
-        con = {"id": f"concern-{rank}", "holder": holder, "rank": rank, "kind": kind, "cause": act["id"],
-               "affects": place}
-        m["actions"].append(act)
-        m["concerns"].append(con)
-        m["entities"].update([holder, actor, target, place])
+        act = ent(f"cause-{rank}", acls, f"{aphrase} by {name_of(actor)}")
+        con = ent(f"concern-{rank}", "Concern", f"{name_of(holder)}: {phrase}")
         say(f"{cap(possessive(name_of(holder)))} concern number {rank} is {phrase}, caused by {aphrase} by"
             f" {name_of(actor)} against {name_of(target)}.",
-            claim("Assessment", author["id"], [con["id"], holder, act["id"]],
-                  [(holder, "hasConcern", con["id"]), (con["id"], "causedBy", act["id"])],
+            claim("assessment", author, [con, holder, act],
+                  [[holder, "hasConcern", con], [con, "concernRank", rank], [con, "concernKind", f"fpk:{kind}"],
+                   [con, "causedBy", act], [con, "affects", shared(place)], [act, "hasActor", actor],
+                   [act, "hasTarget", target], [act, "actionKind", f"fpk:cameo-{cameo}"]],
                   f"{name_of(holder)} fears {phrase}"))
         if rng.random() < 0.3:
             filler()
 
     # Interests and the priority between two of them.
     ikinds = rng.sample(list(INTERESTS), rng.randint(2, 3))
-    for kind in ikinds:
-        it = {"id": f"interest-{len(m['interests']) + 1}", "holder": holder, "kind": kind, "regarding": "KoreanPeninsula"}
-        m["interests"].append(it)
-        say(f"{cap(name_of(holder))} has a clear interest in {INTERESTS[kind]}"
-            f" on {name_of('KoreanPeninsula')}.",
-            claim("Belief", holder, [it["id"], holder], [(holder, "hasInterest", it["id"])],
-                  f"{name_of(holder)} is interested in {INTERESTS[ikinds[0]]}"))
-    hi, lo = m["interests"][0], m["interests"][1]
-    pr = {"id": "priority-1", "holder": holder, "higher": hi["id"], "lower": lo["id"]}
-    m["priorities"].append(pr)
-    say(f"{cap(name_of(holder))} places a higher priority on {INTERESTS[hi['kind']]}"
-        f" than on {INTERESTS[lo['kind']]}.",
-        claim("Assessment", author["id"], [pr["id"], hi["id"], lo["id"]],
-              [(hi["id"], "prioritizedOver", lo["id"])], f"{name_of(holder)} ranks interests"))
+    for n, kind in enumerate(ikinds, 1):
+        it = ent(f"interest-{n}", "Interest", f"{name_of(holder)}: {INTERESTS[kind]}")
+        say(f"{cap(name_of(holder))} has a clear interest in {INTERESTS[kind]} on {name_of('KoreanPeninsula')}.",
+            claim("belief", holder, [it, holder],
+                  [[holder, "hasInterest", it], [it, "interestKind", f"fpk:{kind}"],
+                   [it, "regarding", "KoreanPeninsula"]],
+                  f"{name_of(holder)} is interested in {INTERESTS[kind]}"))
+    pr = ent("priority", "Priority", f"{name_of(holder)}'s priority")
+    hi, lo = "interest-1", "interest-2"
+    say(f"{cap(name_of(holder))} places a higher priority on {INTERESTS[ikinds[0]]}"
+        f" than on {INTERESTS[ikinds[1]]}.",
+        claim("assessment", author, [pr, hi, lo],
+              [[pr, "priorityHolder", holder], [pr, "higherPriority", hi], [pr, "lowerPriority", lo],
+               [hi, "prioritizedOver", lo]], f"{name_of(holder)} ranks {INTERESTS[ikinds[0]]} first"))
 
     # A group's view ("many experts") and a relationship with its trend.
-    grp = {"id": "group-1", "label": "many experts", "members": []}
-    m["groups"].append(grp)
+    grp = ent("many-experts", "Group", "many experts")
     other = rng.choice([s for s in states if s != holder])
     say(f"Many experts believe that {name_of(holder)} and {name_of(other)} will not cooperate on sanctions.",
-        claim("Belief", grp["id"], [holder, other], [], "experts doubt cooperation"))
+        claim("belief", grp, [holder, other], [], "experts doubt cooperation"))
     a, b = rng.sample(states, 2)
     trend = rng.choice(list(TRENDS))
-    rel = {"id": "relationship-1", "parties": [a, b], "kind": rng.choice(["Rivalry", "Cooperation", "Engagement"]),
-           "trend": trend}
-    m["relationships"].append(rel)
+    rel = ent("relations", "Relationship", f"{name_of(a)}\u2013{name_of(b)} relations")
     say(f"Relations between {name_of(a)} and {name_of(b)} are {TRENDS[trend]}.",
-        claim("Assessment", author["id"], [rel["id"], a, b], [(rel["id"], "hasParty", a), (rel["id"], "hasParty", b)],
-              "relations are changing"))
+        claim("assessment", author, [rel, a, b],
+              [[rel, "hasParty", a], [rel, "hasParty", b],
+               [rel, "relationshipKind", f"fpk:{rng.choice(['Rivalry', 'Cooperation', 'Engagement'])}"],
+               [rel, "trend", f"fpk:{trend}"]], f"relations between {name_of(a)} and {name_of(b)} change"))
 
     # Recommendations of the author.
-    for cls in rng.sample(list(RECOMMENDED), rng.randint(1, 2)):
+    for n, cls in enumerate(rng.sample(list(RECOMMENDED), rng.randint(1, 2)), 1):
         addressee = rng.choice([s for s in states if s != holder])
-        act = {"id": f"action-{len(m['actions']) + 1}", "class": cls, "actor": addressee, "target": holder,
-               "cameo": RECOMMENDED[cls][1], "label": RECOMMENDED[cls][0]}
-        m["actions"].append(act)
-        say(f"{cap(name_of(addressee))} should deal with {name_of(holder)}"
-            f" through {RECOMMENDED[cls][0]}.",
-            claim("Recommendation", author["id"], [act["id"], holder], [(act["id"], "hasActor", addressee)],
-                  f"{name_of(addressee)} should engage {name_of(holder)}", addressee=addressee, recommends=act["id"]))
+        act = ent(f"recommended-{n}", cls, RECOMMENDED[cls][0])
+        say(f"{cap(name_of(addressee))} should deal with {name_of(holder)} through {RECOMMENDED[cls][0]}.",
+            claim("recommendation", author, [act, holder],
+                  [[act, "hasActor", addressee], [act, "hasTarget", holder],
+                   [act, "actionKind", f"fpk:cameo-{RECOMMENDED[cls][1]}"]],
+                  f"{name_of(addressee)} should engage {name_of(holder)}", addressee=[addressee], recommends=[act]))
 
-    m["title"] = f"What {name_of(holder)} wants on the Korean Peninsula ({k})"
-    # Paragraphs: the sentences in order, 2-3 per paragraph; then the biography, which is a claim too.
-    bio = (f"{author['name']} is a {author['role']} with {name_of(author['org'])}."
-           f" The views expressed here are the author\u2019s own.")
-    bio_claim = claim("ReportedFact", author["id"], [author["id"]], [], f"{author['name']} is a {author['role']}")
+    # The biography, the last paragraph, is a claim too: the author's affiliation.
+    mem = ent("author-membership", "Membership", f"{first} {last} at {name_of(org)}")
+    bio = claim("reported-fact", author, [author],
+                [[mem, "org:member", author], [mem, "org:organization", org], [mem, "roleLabel", role],
+                 [mem, "isCurrent", True]], f"{first} {last} is a {role} with {name_of(org)}")
+    bio_text = f"{first} {last} is a {role} with {name_of(org)}. The views expressed here are the author\u2019s own."
+    bio["quote"] = bio_text.split(". ")[0] + "."
+
+    # Paragraphs: the sentences in order, 2-3 per paragraph, then the biography; line 0 is the byline.
     paras: list[list[tuple[str, dict | None]]] = []
     i = 0
     while i < len(sentences):
         n = rng.choice([2, 3])
         paras.append(sentences[i:i + n])
         i += n
-    paras.append([(bio, bio_claim)])
-    lines = [f"By {author['name']}"] + [" ".join(s for s, _ in p) for p in paras]
+    paras.append([(bio_text, bio)])
+    lines = [f"By {first} {last}"] + [" ".join(s for s, _ in p) for p in paras]
     text = "\n".join(lines) + "\nNo comments:\nPost a Comment"
-    m["text"] = text
-    # Positions: code points over the whole file's text; paragraph index = line number (0 = byline).
-    offset = len(lines[0]) + 1
-    m["paragraphs"] = [(0, 0, len(lines[0]))]
-    for pi, p in enumerate(paras, 1):
-        pos = offset
-        m["paragraphs"].append((pi, offset, offset + len(lines[pi])))
-        for s, c in p:
+    paragraphs, offset = [], 0
+    for idx, line in enumerate(lines):
+        paragraphs.append((idx, offset, offset + len(line)))
+        offset += len(line) + 1
+    for idx, p in enumerate(paras, 1):
+        for _, c in p:
             if c is not None:
-                start = text.index(s, pos)
-                assert text.count(s) == 1, s
-                c.update(quote=s, start=start, end=start + len(s), paragraph=pi)
-            pos = text.index(s, pos) + len(s)
-        offset += len(lines[pi]) + 1
-    m["entities"].update(states)
-    m["entities"].update(["KoreanPeninsula", "NortheastAsia", "EastAsia", author["org"]])
-    return m
+                assert text.count(c["quote"]) == 1, c["quote"]
+                c["start"] = text.index(c["quote"])
+                c["end"] = c["start"] + len(c["quote"])
+                c["paragraph"] = idx
+    title = f"What {name_of(holder)} wants on the Korean Peninsula ({k})"
+    document = {"id": doc, "text": f"{doc}.txt", "kind": "fpk:BlogPost", "author": author, "publisher": org,
+                "title": title, "issued": year}
+    return {"document": document, "entities": entities, "claims": claims, "background": background,
+            "text": text, "paragraphs": paragraphs}
 
 
 # ----------------------------------------------------------------------------------------------- N-Quads
 
-def _lit(value, dtype: str | None = None) -> str:
+def _lit(value) -> str:
+    if isinstance(value, bool):
+        return f'"{str(value).lower()}"^^<{XSD}boolean>'
+    if isinstance(value, int):
+        return f'"{value}"^^<{XSD}integer>'
     s = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{s}"^^<{XSD}{dtype}>' if dtype else f'"{s}"'
+    return f'"{s}"'
 
 
-def _iri(x: str) -> str:
-    return f"<{x}>"
+def _typed(value, dtype: str) -> str:
+    return f'"{value}"^^<{XSD}{dtype}>'
+
+
+_DATATYPES = {"concernRank": "positiveInteger"}
 
 
 def article_quads(m: dict) -> list[str]:
-    """The N-Quads lines of one article, in the graphs and with the IRIs of the shared spec."""
-    doc = m["doc"]
+    """The N-Quads lines of one article: what the loader makes of its annotation, with the graphs and IRIs of
+    the shared spec (assertions, background, provenance; the reasoner's property-chain result in fpg:inferred)."""
+    doc = m["document"]["id"]
     d = FPR + doc
-    ga, gb, gp = (_iri(f"{FPG}{doc}/{r}") for r in ("assertions", "background", "provenance"))
-    gi = _iri(FPG + "inferred")
+    ga, gb, gp = (f"<{FPG}{doc}/{r}>" for r in ("assertions", "background", "provenance"))
+    gi = f"<{FPG}inferred>"
+    ents = m["entities"]
     out: list[str] = []
 
-    def r(local: str) -> str:  # a per-document or shared resource
-        return _iri(f"{d}/{local.split('-')[0]}/{local}") if "-" in local and local.split("-")[0] in (
-            "event", "action", "concern", "interest", "priority", "group", "relationship") else _iri(FPR + local)
+    def r(eid: str) -> str:
+        seg = SEGMENTS.get(ents[eid]["type"]) if eid in ents else None
+        return f"<{d}/{seg}/{eid}>" if seg else f"<{FPR}{eid}>"
 
-    def q(s, p, o, g):
-        out.append(f"{s} {p} {o} {g} .")
+    def obj(p: str, o) -> str:
+        if p in ("date",):
+            return _typed(o, {1: "gYear", 2: "gYearMonth", 3: "date"}[str(o).count("-") + 1])
+        if isinstance(o, str) and o.startswith("fpk:"):
+            return f"<{FPK}{o[4:]}>"
+        if p in _DATATYPES:
+            return _typed(o, _DATATYPES[p])
+        if isinstance(o, str) and o in ents:
+            return r(o)
+        return _lit(o)
 
-    a = _iri(RDF + "type")
-    fp = lambda t: _iri(FP + t)  # noqa: E731
-    fpk = lambda t: _iri(FPK + t)  # noqa: E731
-    label = _iri(RDFS + "label")
-    # Background: shared entities as the encoder knows them.
-    for e in sorted(m["entities"]):
-        if e in STATES:
-            lab, wd, iso, _cap = STATES[e]
-            q(r(e), a, fp("State"), gb)
-            q(r(e), _iri(FP + "iso3166Alpha3"), _lit(iso), gb)
-            q(r(e), _iri(SKOS + "exactMatch"), _iri(WD + wd), gb)
-        elif e in PERSONS:
-            lab, wd, state, prop = PERSONS[e]
-            q(r(e), a, fp("Person"), gb)
-            q(r(e), _iri(SKOS + "exactMatch"), _iri(WD + wd), gb)
-            q(r(e), fp(prop), r(state), gb)
-        elif e in ORGS:
-            lab, wd = ORGS[e]
-            q(r(e), a, fp("Organization"), gb)
-            if wd:
-                q(r(e), _iri(SKOS + "exactMatch"), _iri(WD + wd), gb)
-        elif e in PLACES:
-            lab, cls, wd, part = PLACES[e]
-            q(r(e), a, fp(cls), gb)
-            if wd:
-                q(r(e), _iri(SKOS + "exactMatch"), _iri(WD + wd), gb)
-            if part:
-                q(r(e), fp("partOf"), r(part), gb)
-        else:
-            continue
-        q(r(e), label, _lit(lab.removeprefix("the "), None), gb)
-    for e, (_l, _w, _i, cap) in STATES.items():
-        if cap and e in m["entities"] and cap in m["entities"]:
-            q(r(cap), fp("standsFor"), r(e), gb)
-    # Assertions: the article's plain facts.
-    au = m["author"]
-    q(r(au["id"]), a, fp("Person"), ga)
-    q(r(au["id"]), label, _lit(au["name"]), ga)
-    mem = _iri(f"{d}/membership/{au['id']}")
-    q(mem, a, _iri(ORG + "Membership"), ga)
-    q(mem, _iri(ORG + "member"), r(au["id"]), ga)
-    q(mem, _iri(ORG + "organization"), r(au["org"]), ga)
-    q(mem, fp("roleLabel"), _lit(au["role"]), ga)
-    q(mem, fp("isCurrent"), _lit("true", "boolean"), ga)
-    for ev in m["events"]:
-        e = r(ev["id"])
-        q(e, a, fp(ev["class"]), ga)
-        for p in ev["participants"]:
-            q(e, fp("hasParticipant"), r(p), ga)
-        q(e, fp("atPlace"), r(ev["place"]), ga)
-        q(e, fp("dateAsStated"), _lit(ev["stated"]), ga)
-        q(e, fp("actionKind"), fpk(f"cameo-{ev['cameo']}"), ga)
-        q(e, fp("date"), _lit(ev["date"], "date" if ev["date"].count("-") == 2 else "gYearMonth"), gb)
-    for act in m["actions"]:
-        e = r(act["id"])
-        q(e, a, fp(act["class"]), ga)
-        q(e, fp("hasActor"), r(act["actor"]), ga)
-        q(e, fp("hasTarget"), r(act["target"]), ga)
-        q(e, fp("actionKind"), fpk(f"cameo-{act['cameo']}"), ga)
-        q(e, label, _lit(act["label"]), ga)
-    for c in m["concerns"]:
-        e = r(c["id"])
-        q(e, a, fp("Concern"), ga)
-        q(r(c["holder"]), fp("hasConcern"), e, ga)
-        q(e, fp("concernRank"), _lit(c["rank"], "positiveInteger"), ga)
-        q(e, fp("concernKind"), fpk(c["kind"]), ga)
-        q(e, fp("causedBy"), r(c["cause"]), ga)
-        q(e, fp("affects"), r(c["affects"]), ga)
-        actor = next(x["actor"] for x in m["actions"] if x["id"] == c["cause"])
-        q(e, fp("linkedToActionsOf"), r(actor), gi)
-    for it in m["interests"]:
-        e = r(it["id"])
-        q(e, a, fp("Interest"), ga)
-        q(r(it["holder"]), fp("hasInterest"), e, ga)
-        q(e, fp("interestKind"), fpk(it["kind"]), ga)
-        q(e, fp("regarding"), r(it["regarding"]), ga)
-    for p in m["priorities"]:
-        e = r(p["id"])
-        q(e, a, fp("Priority"), ga)
-        q(e, fp("priorityHolder"), r(p["holder"]), ga)
-        q(e, fp("higherPriority"), r(p["higher"]), ga)
-        q(e, fp("lowerPriority"), r(p["lower"]), ga)
-        q(r(p["higher"]), fp("prioritizedOver"), r(p["lower"]), ga)
-    for g in m["groups"]:
-        q(r(g["id"]), a, fp("Group"), ga)
-        q(r(g["id"]), label, _lit(g["label"]), ga)
-    for rel in m["relationships"]:
-        e = r(rel["id"])
-        q(e, a, fp("Relationship"), ga)
-        for p in rel["parties"]:
-            q(e, fp("hasParty"), r(p), ga)
-        q(e, fp("relationshipKind"), fpk(rel["kind"]), ga)
-        q(e, fp("trend"), fpk(rel["trend"]), ga)
-    # Provenance: the document, its paragraphs, claims, anchors and reified statements.
-    D = _iri(d)
+    def pred(p: str) -> str:
+        return f"<{ORG}{p[4:]}>" if p.startswith("org:") else f"<{FP}{p}>"
+
+    a, label = f"<{RDF}type>", f"<{RDFS}label>"
+    for eid, e in ents.items():
+        g = gb if SEGMENTS.get(e["type"]) is None else ga  # shared entities are encoder knowledge
+        out.append(f"{r(eid)} {a} <{ORG if e['type'] == 'Membership' else FP}{e['type']}> {g} .")
+        out.append(f"{r(eid)} {label} {_lit(e['label'])} {g} .")
+        if "wikidata" in e:
+            out.append(f"{r(eid)} <{SKOS}exactMatch> <{WD}{e['wikidata']}> {gb} .")
+        if "iso3" in e:
+            out.append(f"{r(eid)} <{FP}iso3166Alpha3> {_lit(e['iso3'])} {gb} .")
+    for b in m["background"]:
+        s, p, o = b["fact"]
+        out.append(f"{r(s)} {pred(p)} {obj(p, o)} {gb} .")
     text = m["text"]
-    q(D, a, fp("Article"), gp)
-    q(D, _iri(DCT + "title"), _lit(m["title"]), gp)
-    q(D, _iri(DCT + "creator"), r(au["id"]), gp)
-    q(D, _iri(DCT + "publisher"), r("AtlanticCouncil"), gp)
-    q(D, _iri(DCT + "issued"), _lit(m["year"], "gYear"), gp)
-    q(D, fp("publicationKind"), fpk("BlogPost"), gp)
-    q(D, fp("sourceFile"), _lit(f"articles/{doc}.txt"), gp)
-    q(D, fp("sha256"), _lit(hashlib.sha256(text.encode()).hexdigest()), gp)
-    q(D, fp("text"), _lit(text), gp)
+    D = f"<{d}>"
+    meta = m["document"]
+    out += [f"{D} {a} <{FP}Article> {gp} .", f"{D} <{DCT}title> {_lit(meta['title'])} {gp} .",
+            f"{D} <{DCT}creator> {r(meta['author'])} {gp} .", f"{D} <{DCT}publisher> {r(meta['publisher'])} {gp} .",
+            f"{D} <{DCT}issued> {_typed(meta['issued'], 'gYear')} {gp} .",
+            f"{D} <{FP}publicationKind> <{FPK}BlogPost> {gp} .",
+            f"{D} <{FP}sourceFile> {_lit('benchmarks/data/' + meta['text'])} {gp} .",
+            f"{D} <{FP}sha256> {_lit(hashlib.sha256(text.encode()).hexdigest())} {gp} .",
+            f"{D} <{FP}text> {_lit(text)} {gp} ."]
     for idx, s, e in m["paragraphs"]:
-        para = _iri(f"{d}/paragraph/{idx:02d}")
-        q(para, a, fp("Paragraph"), gp)
-        q(para, fp("inDocument"), D, gp)
-        q(para, fp("paragraphIndex"), _lit(idx, "nonNegativeInteger"), gp)
-        q(para, fp("text"), _lit(text[s:e]), gp)
-    for role, g in (("assertions", ga), ("background", gb), ("provenance", gp)):
-        q(g, _iri(PROV + "wasDerivedFrom"), D, gp)
-    q(ga, fp("graphRole"), fpk("ArticleContent"), gp)
-    q(gb, fp("graphRole"), fpk("EncoderKnowledge"), gp)
-    q(gb, _iri(PROV + "wasAttributedTo"), _iri(FPR + "agent/encoder"), gp)
+        para = f"<{d}/paragraph/{idx:02d}>"
+        out += [f"{para} {a} <{FP}Paragraph> {gp} .", f"{para} <{FP}inDocument> {D} {gp} .",
+                f"{para} <{FP}paragraphIndex> {_typed(idx, 'nonNegativeInteger')} {gp} .",
+                f"{para} <{FP}text> {_lit(text[s:e])} {gp} ."]
+    for g in (ga, gb, gp):
+        out.append(f"{g} <{PROV}wasDerivedFrom> {D} {gp} .")
+    out += [f"{ga} <{FP}graphRole> <{FPK}ArticleContent> {gp} .", f"{gb} <{FP}graphRole> <{FPK}EncoderKnowledge> {gp} .",
+            f"{gb} <{PROV}wasAttributedTo> <{FPR}agent/encoder> {gp} ."]
+    asserted: set[str] = set()
     for c in m["claims"]:
-        ci = _iri(f"{d}/claim/{c['id']}")
-        q(ci, a, fp(c["class"]), gp)
-        q(ci, fp("heldBy"), r(c["holder"]), gp)
-        q(ci, fp("statedIn"), D, gp)
-        q(ci, fp("statement"), _lit(c["statement"]), gp)
-        for x in c["about"]:
-            q(ci, fp("about"), r(x), gp)
-        for s, p, o in c["asserts"]:
-            st = (r(s), fp(p), r(o))
-            si = _iri(f"{d}/statement/{hashlib.sha1(' '.join(st).encode()).hexdigest()[:12]}")
-            q(ci, fp("asserts"), si, gp)
-            q(si, a, _iri(RDF + "Statement"), gp)
-            q(si, _iri(RDF + "subject"), st[0], gp)
-            q(si, _iri(RDF + "predicate"), st[1], gp)
-            q(si, _iri(RDF + "object"), st[2], gp)
-        if c.get("addressee"):
-            q(ci, fp("addressee"), r(c["addressee"]), gp)
-            q(ci, fp("recommends"), r(c["recommends"]), gp)
+        ci = f"<{d}/claim/{c['id']}>"
+        holders = c["holder"] if isinstance(c["holder"], list) else [c["holder"]]
+        out += [f"{ci} {a} <{FP}{CLAIM_CLASSES[c['kind']]}> {gp} .", f"{ci} <{FP}statedIn> {D} {gp} .",
+                f"{ci} <{FP}statement> {_lit(c['statement'])} {gp} ."]
+        out += [f"{ci} <{FP}heldBy> {r(h)} {gp} ." for h in holders]
+        out += [f"{ci} <{FP}about> {r(x)} {gp} ." for x in c["about"]]
+        out += [f"{ci} <{FP}addressee> {r(x)} {gp} ." for x in c.get("addressee", [])]
+        out += [f"{ci} <{FP}recommends> {r(x)} {gp} ." for x in c.get("recommends", [])]
+        for s, p, o in c["facts"]:
+            st = (r(s), pred(p), obj(p, o))
+            line = f"{st[0]} {st[1]} {st[2]} {ga} ."
+            if line not in asserted:
+                asserted.add(line)
+                out.append(line)
+            si = f"<{d}/statement/{hashlib.sha1(' '.join(st).encode()).hexdigest()[:12]}>"
+            out += [f"{ci} <{FP}asserts> {si} {gp} .", f"{si} {a} <{RDF}Statement> {gp} .",
+                    f"{si} <{RDF}subject> {st[0]} {gp} .", f"{si} <{RDF}predicate> {st[1]} {gp} .",
+                    f"{si} <{RDF}object> {st[2]} {gp} ."]
+            if p == "causedBy":  # the property chain causedBy o hasActor, as the reasoner derives it
+                actor = next(f[2] for f in c["facts"] if f[0] == o and f[1] == "hasActor")
+                out.append(f"{r(s)} <{FP}linkedToActionsOf> {r(actor)} {gi} .")
         an = f"{d}/claim/{c['id']}/anchor"
-        q(ci, fp("hasTextAnchor"), _iri(an), gp)
-        q(_iri(an), a, _iri(OA + "Annotation"), gp)
-        q(_iri(an), _iri(OA + "hasBody"), ci, gp)
-        q(_iri(an), _iri(OA + "motivatedBy"), _iri(OA + "identifying"), gp)
-        q(_iri(an), _iri(OA + "hasTarget"), _iri(an + "/target"), gp)
-        q(_iri(an), fp("inParagraph"), _iri(f"{d}/paragraph/{c['paragraph']:02d}"), gp)
-        q(_iri(an + "/target"), a, _iri(OA + "SpecificResource"), gp)
-        q(_iri(an + "/target"), _iri(OA + "hasSource"), D, gp)
-        q(_iri(an + "/target"), _iri(OA + "hasSelector"), _iri(an + "/quote"), gp)
-        q(_iri(an + "/target"), _iri(OA + "hasSelector"), _iri(an + "/position"), gp)
-        q(_iri(an + "/quote"), a, _iri(OA + "TextQuoteSelector"), gp)
-        q(_iri(an + "/quote"), _iri(OA + "exact"), _lit(c["quote"]), gp)
-        q(_iri(an + "/quote"), _iri(OA + "prefix"), _lit(text[max(0, c["start"] - 32):c["start"]]), gp)
-        q(_iri(an + "/quote"), _iri(OA + "suffix"), _lit(text[c["end"]:c["end"] + 32]), gp)
-        q(_iri(an + "/position"), a, _iri(OA + "TextPositionSelector"), gp)
-        q(_iri(an + "/position"), _iri(OA + "start"), _lit(c["start"], "nonNegativeInteger"), gp)
-        q(_iri(an + "/position"), _iri(OA + "end"), _lit(c["end"], "nonNegativeInteger"), gp)
+        t, qs, ps = f"<{an}/target>", f"<{an}/quote>", f"<{an}/position>"
+        out += [f"{ci} <{FP}hasTextAnchor> <{an}> {gp} .", f"<{an}> {a} <{OA}Annotation> {gp} .",
+                f"<{an}> <{OA}hasBody> {ci} {gp} .", f"<{an}> <{OA}motivatedBy> <{OA}identifying> {gp} .",
+                f"<{an}> <{OA}hasTarget> {t} {gp} .",
+                f"<{an}> <{FP}inParagraph> <{d}/paragraph/{c['paragraph']:02d}> {gp} .",
+                f"{t} {a} <{OA}SpecificResource> {gp} .", f"{t} <{OA}hasSource> {D} {gp} .",
+                f"{t} <{OA}hasSelector> {qs} {gp} .", f"{t} <{OA}hasSelector> {ps} {gp} .",
+                f"{qs} {a} <{OA}TextQuoteSelector> {gp} .", f"{qs} <{OA}exact> {_lit(c['quote'])} {gp} .",
+                f"{qs} <{OA}prefix> {_lit(text[max(0, c['start'] - 32):c['start']])} {gp} .",
+                f"{qs} <{OA}suffix> {_lit(text[c['end']:c['end'] + 32])} {gp} .",
+                f"{ps} {a} <{OA}TextPositionSelector> {gp} .",
+                f"{ps} <{OA}start> {_typed(c['start'], 'nonNegativeInteger')} {gp} .",
+                f"{ps} <{OA}end> {_typed(c['end'], 'nonNegativeInteger')} {gp} ."]
     return out
+
+
+def annotation_yaml(m: dict) -> str:
+    """The annotation file of an article, in the format of ``seeds/*.yaml`` (see ``seeds/README.md``)."""
+    import yaml  # noqa: PLC0415 - the N-Quads mode needs no YAML
+
+    claims = []
+    for c in m["claims"]:
+        item = {k: c[k] for k in ("id", "kind", "holder", "quote", "statement", "about") if c.get(k) is not None}
+        for k in ("addressee", "recommends"):
+            if c.get(k):
+                item[k] = c[k]
+        if c["facts"]:
+            item["facts"] = c["facts"]
+        claims.append(item)
+    body = {"document": m["document"], "entities": m["entities"], "claims": claims,
+            "background": m["background"]}
+    head = f"# Synthetic article for the benchmarks (benchmarks/generate.py); not real analysis.\n"
+    return head + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, default_flow_style=None, width=110)
 
 
 def articles_for(target: int, seed: int) -> int:
@@ -519,9 +525,8 @@ def generate(size: str, out: Path = DEFAULT_OUT, seed: int = 7, mode: str = "bot
             if nq:
                 nq.write("\n".join(lines) + "\n")
             if mode in ("yaml", "both"):
-                from annotation_format import write_annotation  # noqa: PLC0415 - only for the YAML mode
-                (root / "articles" / f"{m['doc']}.txt").write_text(m["text"], encoding="utf-8")
-                write_annotation(m, root / "articles" / f"{m['doc']}.yaml")
+                (root / "articles" / f"{m['document']['id']}.txt").write_text(m["text"], encoding="utf-8")
+                (root / "articles" / f"{m['document']['id']}.yaml").write_text(annotation_yaml(m), encoding="utf-8")
             n += 1
     finally:
         if nq:
