@@ -299,6 +299,9 @@ def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = Non
         "graceful_timeout": 5,
         "preload_app": settings["STORE"] is None,
         "accesslog": None,
+        # GET queries up to the request limit fit the request line; beyond gunicorn's ceiling (8190) a GET gets
+        # 414 and the query must be POSTed
+        "limit_request_line": min(settings["MAX_REQUEST_BYTES"] + 1024, 8190),
         "control_socket_disable": True,  # no management socket in $HOME: nothing to administer at runtime
         "when_ready": lambda arbiter: print(f"fpkg SPARQL endpoint: {url}", flush=True),
     }

@@ -101,12 +101,17 @@ def _parse_accept(header: str) -> list:
     return ranges
 
 
-def _quality(media_type: str, ranges: list) -> tuple:
+def _quality(media_type: str, ranges: list, exact_only: bool) -> tuple:
     """(q, specificity) of the most specific Accept range matching ``media_type`` (RFC 9110 section 12.5.1)."""
     best = (0.0, -1)
     wildcard = media_type.split("/")[0] + "/*"
     for media, q in ranges:
-        spec = 2 if media == media_type else 1 if media == wildcard else 0 if media == "*/*" else -1
+        if media == media_type:
+            spec = 2
+        elif exact_only:
+            continue
+        else:
+            spec = 1 if media == wildcard else 0 if media == "*/*" else -1
         if spec > best[1]:
             best = (q, spec)
     return best
@@ -126,7 +131,8 @@ def negotiate(accept: str | None, formats: tuple) -> Format | None:
     ranges = _parse_accept(accept)
     best, best_rank = None, (0.0, -1)
     for fmt in formats:
-        rank = max(_quality(m, ranges) for m in fmt.media_types)
+        # wildcards match only the type the answer will carry, aliases only when named
+        rank = max(_quality(m, ranges, i > 0) for i, m in enumerate(fmt.media_types))
         if rank[0] > 0 and rank > best_rank:
             best, best_rank = fmt, rank
     if len(_negotiated) > 1024:  # clients send few distinct headers; the bound only stops a flood of odd ones
