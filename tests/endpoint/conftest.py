@@ -83,8 +83,9 @@ def endpoint(canary, tmp_path_factory):
     env = dict(os.environ, KG_TIMEOUT=str(TIMEOUT), KG_MAX_ROWS=str(MAX_ROWS), KG_WORKERS="3",
                KG_MAX_REQUEST_BYTES=str(MAX_REQUEST_BYTES), KG_SERVICE_ALLOW=f"{canary.url}/allowed")
     started = time.monotonic()
+    log = open(store_dir / "server.log", "w+")  # a file, not a pipe: a full pipe would block the server
     proc = subprocess.Popen([sys.executable, str(REPO / "server.py"), "--port", str(port), "--store-dir",
-                             str(store_dir)], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             str(store_dir)], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -94,14 +95,16 @@ def endpoint(canary, tmp_path_factory):
             except requests.ConnectionError:
                 pass
             if proc.poll() is not None or time.monotonic() - started > 20:
-                raise RuntimeError(f"server did not start: {proc.stderr.read().decode() if proc.poll() else ''}")
+                raise RuntimeError(f"server did not start: {(store_dir / 'server.log').read_text()}")
             time.sleep(0.05)
         proc.startup_seconds = time.monotonic() - started
         proc.base = base
+        proc.log = store_dir / "server.log"
         yield proc
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -112,3 +115,16 @@ def sparql(endpoint) -> str:
 def bindings(response) -> list:
     """The SPARQL JSON bindings of a response, as dicts of plain values."""
     return [{k: v["value"] for k, v in b.items()} for b in response.json()["results"]["bindings"]]
+
+
+def worker_pids(master_pid: int) -> set:
+    """Process ids of the gunicorn workers (children of the master)."""
+    pids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:
+            pids.add(int(stat.parent.name))
+    return pids
