@@ -205,7 +205,7 @@ def graph_counts(store: ox.Store) -> dict:
 
 
 def _rdf_response(triples, prefixes=None) -> Response:
-    fmt = choose_format(request.args.get("format"), request.headers.get("Accept"), GRAPH_FORMATS)
+    fmt = choose_format(request.args.getlist("format"), request.headers.get("Accept"), GRAPH_FORMATS)
     body = ox.serialize(triples, format=fmt.ox_format, prefixes=prefixes)
     return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
 

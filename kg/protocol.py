@@ -150,17 +150,21 @@ def by_name(name: str, formats: tuple) -> Format | None:
     return None
 
 
-def choose_format(format_param: str | None, accept: str | None, formats: tuple) -> Format:
-    """``format=`` if given (it overrides Accept, as in Fuseki and Virtuoso), else content negotiation.
+def choose_format(format_params, accept: str | None, formats: tuple) -> Format:
+    """The first known format named by the ``format=`` values (each a name, media type or comma-separated list
+    of them: SPARQLWrapper sends several), which override Accept as in Fuseki and Virtuoso; else content
+    negotiation.
 
     :raises ProtocolError: 406 if no format of ``formats`` fits.
     """
-    if format_param:
-        fmt = by_name(format_param, formats)
-        if fmt is None:
-            names = ", ".join(f.name for f in formats)
-            raise ProtocolError(NOT_ACCEPTABLE, f"format={format_param} cannot be used here; use one of {names}")
-        return fmt
+    if format_params:
+        for value in format_params:
+            for name in value.split(","):
+                fmt = by_name(name, formats)
+                if fmt is not None:
+                    return fmt
+        names = ", ".join(f.name for f in formats)
+        raise ProtocolError(NOT_ACCEPTABLE, f"format={format_params[0]} cannot be used here; use one of {names}")
     fmt = negotiate(accept, formats)
     if fmt is None:
         types = ", ".join(f.media_types[0] for f in formats)
@@ -361,7 +365,7 @@ class SparqlProtocol:
 
     def _answer(self, environ: dict):
         params = read_params(environ, self.max_request_bytes)
-        queries, default_graphs, named_graphs, format_param = [], [], [], None
+        queries, default_graphs, named_graphs, format_params = [], [], [], []
         for key, value in params:
             if key == "query":
                 queries.append(value)
@@ -370,7 +374,7 @@ class SparqlProtocol:
             elif key == "named-graph-uri":
                 named_graphs.append(value)
             elif key == "format":
-                format_param = value
+                format_params.append(value)
             elif key == "update":
                 raise ProtocolError(FORBIDDEN, "SPARQL Update is not allowed: this endpoint is read-only")
         if not queries:
@@ -392,10 +396,10 @@ class SparqlProtocol:
             raise self._syntax_error(query, e) from None
         accept = environ.get("HTTP_ACCEPT")
         if isinstance(result, ox.QueryTriples):
-            fmt = choose_format(format_param, accept, GRAPH_FORMATS)
+            fmt = choose_format(format_params, accept, GRAPH_FORMATS)
             body = self._graph_body(result, fmt)
         else:
-            fmt = choose_format(format_param, accept, RESULT_FORMATS)
+            fmt = choose_format(format_params, accept, RESULT_FORMATS)
             body = self._results_body(result, fmt, query, options)
         if environ["REQUEST_METHOD"] == "HEAD":
             body = b""
