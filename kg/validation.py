@@ -1,0 +1,194 @@
+"""SHACL validation of fpkg data against ``ontology/shapes.ttl``, and quality checks of the ontology itself.
+
+Validation runs pySHACL with SHACL Core only and no inference over the data merged with the ontology (every
+``ontology/*.ttl`` except the shapes): pySHACL follows ``rdfs:subClassOf`` in that graph for ``sh:targetClass``
+and ``sh:class``, so ``sh:class fp:PolicyAction`` accepts a ``fp:Summit``, and the SKOS concepts are there for
+kind checks. RDFS inference is off on purpose: it would make every ``sh:class`` check on a property with an
+``rdfs:range`` pass.
+
+>>> from rdflib import Graph
+>>> result = validate_graph(Graph().parse(data='''
+...     @prefix fp: <https://w3id.org/fpkg/ontology#> .
+...     <https://w3id.org/fpkg/resource/x> a fp:Priority .''', format="turtle"))
+>>> result.conforms
+False
+>>> print(sorted({v.rule for v in result.violations}))
+['fp:PriorityShape']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyshacl
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from kg.errors import LoadError
+from kg.namespaces import PREFIXES, SH
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+CHECKS_DIR = ONTOLOGY_DIR / "checks"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, in plain words; ``file``/``line`` say where the offending node was written, if known."""
+
+    node: str
+    path: str | None
+    value: str | None
+    message: str
+    rule: str
+    severity: str = "Violation"
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}: " if self.file and self.line else (f"{self.file}: " if self.file else "")
+        path = f" {self.path}" if self.path else ""
+        value = f" (value {self.value})" if self.value is not None and self.value != self.node else ""
+        return f"{where}{self.node}{path}{value}: {self.message} [{self.rule}]"
+
+
+@dataclass
+class ValidationResult:
+    """Outcome of :func:`validate_graph`: ``conforms`` is True only if there is no result of any severity."""
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    report_text: str = ""
+
+
+def _parse_files(paths) -> Graph:
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    for path in paths:
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises many parser-specific exception types
+            raise LoadError(f"cannot parse {path.name}: {exc}", file=str(path)) from exc
+    return graph
+
+
+@lru_cache(maxsize=1)
+def load_ontology() -> Graph:
+    """The ontology: every ``ontology/*.ttl`` except ``shapes.ttl``, parsed once and cached (do not mutate it).
+
+    :raises LoadError: if a file does not parse.
+    """
+    return _parse_files(sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if p != SHAPES_FILE))
+
+
+@lru_cache(maxsize=1)
+def load_shapes() -> Graph:
+    """The SHACL shapes graph ``ontology/shapes.ttl``, parsed once and cached (do not mutate it).
+
+    :raises LoadError: if the file does not parse.
+    """
+    return _parse_files([SHAPES_FILE])
+
+
+def _short(graph: Graph, term) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(term)
+        except Exception:  # rdflib refuses some IRIs it cannot split; show them whole
+            return f"<{term}>"
+    if isinstance(term, Literal):
+        return repr(str(term)) if len(term) <= 60 else repr(str(term)[:57] + "...")
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _node_str(term) -> str:
+    """Nodes print in full angle brackets so users can paste them into a query."""
+    return f"<{term}>" if isinstance(term, URIRef) else _short(Graph(), term)
+
+
+def _path_str(graph: Graph, path) -> str | None:
+    """A SHACL property path in SPARQL syntax: ``fp:heldBy``, ``^fp:hasConcern``, ``fp:trend/skos:inScheme``."""
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return _short(graph, path)
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path_str(graph, inverse)
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(_path_str(graph, p) or "?" for p in graph.items(alternatives))
+    if (path, RDF.first, None) in graph:
+        return "/".join(_path_str(graph, p) or "?" for p in graph.items(path))
+    return "(complex path)"
+
+
+def _rule(shapes: Graph, source_shape) -> str:
+    """The named node shape a result came from: a property shape is reported as the node shape holding it."""
+    if isinstance(source_shape, BNode):
+        owner = shapes.value(None, SH.property, source_shape) or shapes.value(None, SH.node, source_shape)
+        if owner is not None:
+            return _rule(shapes, owner)
+    return _short(shapes, source_shape) or "?"
+
+
+def validate_graph(data: Graph, *, origins: dict | None = None) -> ValidationResult:
+    """Validate ``data`` (a Graph, or a Dataset read as the union of its graphs) against the shapes.
+
+    ``origins`` maps ``str(IRI)`` of a node to ``(file, line)`` where it was written; violations on such nodes
+    carry that location. Never raises for non-conformance: look at ``conforms`` and ``violations``.
+
+    :raises LoadError: if the ontology or the shapes do not parse.
+    """
+    shapes = load_shapes()
+    # The data is validated together with the ontology in one graph. pySHACL's own ont_graph mixing deep-clones
+    # every owl:NamedIndividual along all its links, which explodes on the SKOS schemes (minutes for 200 concepts).
+    mixed = Graph()
+    mixed += load_ontology()
+    if hasattr(data, "quads"):
+        # A Dataset: validate the union of its named graphs, as the SPARQL endpoint presents it.
+        for s, p, o, _ in data.quads((None, None, None, None)):
+            mixed.add((s, p, o))
+    else:
+        mixed += data
+    conforms, report_graph, report_text = pyshacl.validate(
+        mixed, shacl_graph=shapes, inference="none",
+        advanced=False, meta_shacl=False, allow_warnings=False, abort_on_first=False)
+    origins = origins or {}
+    violations = []
+    for result in report_graph.subjects(RDF.type, SH.ValidationResult):
+        node = report_graph.value(result, SH.focusNode)
+        value = report_graph.value(result, SH.value)
+        message = report_graph.value(result, SH.resultMessage)
+        severity = report_graph.value(result, SH.resultSeverity)
+        file, line = origins.get(str(node), (None, None))
+        violations.append(Violation(
+            node=_node_str(node),
+            path=_path_str(report_graph, report_graph.value(result, SH.resultPath)),
+            value=_node_str(value) if value is not None else None,
+            message=str(message) if message is not None else "constraint not met",
+            rule=_rule(shapes, report_graph.value(result, SH.sourceShape)),
+            severity=severity.split("#")[-1] if severity is not None else "Violation",
+            file=file, line=line))
+    violations.sort(key=lambda v: (v.file or "", v.line or 0, v.node, v.path or "", v.message))
+    return ValidationResult(conforms=bool(conforms), violations=violations, report_text=report_text)
+
+
+def check_ontology() -> list[tuple[str, dict]]:
+    """Run every ``ontology/checks/*-violation.rq`` over the ontology; return ``(check name, row)`` per row found.
+
+    An empty list means the ontology passes every quality check.
+
+    :raises LoadError: if the ontology does not parse.
+    """
+    ontology = load_ontology()
+    found = []
+    for query_file in sorted(CHECKS_DIR.glob("*-violation.rq")):
+        for row in ontology.query(query_file.read_text(encoding="utf-8")):
+            found.append((query_file.stem, {str(k): str(v) for k, v in row.asdict().items()}))
+    return found
