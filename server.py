@@ -19,7 +19,7 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("KG_PORT", "5000")))
     parser.add_argument("--store-dir", metavar="DIR", help="store directory (default: $KG_STORE_DIR, else .kg)")
     parser.add_argument("--store", metavar="PATH", help="persistent on-disk database at PATH (default: in memory)")
-    parser.add_argument("--workers", type=int, help="worker processes (default: $KG_WORKERS, else 2 per CPU)")
+    parser.add_argument("--workers", type=int, help="worker processes (default: $KG_WORKERS, else CPUs + 1)")
     parser.add_argument("--timeout", type=float, help="query timeout in seconds (default: $KG_TIMEOUT, else 30)")
     args = parser.parse_args(argv)
     try:

@@ -41,7 +41,7 @@ DEFAULTS = {
     "MAX_REQUEST_BYTES": 65536,  # largest query string, POST body or query text (413 above)
     "SERVICE_ALLOW": (),        # SERVICE endpoint IRIs queries may call (space or comma separated)
     "CORS_ORIGIN": "*",         # Access-Control-Allow-Origin for queries; empty turns CORS off
-    "WORKERS": 0,               # gunicorn worker processes; 0 = 2 per CPU
+    "WORKERS": 0,               # gunicorn worker processes; 0 = one per CPU plus one
 }
 _NUMBERS = {"TIMEOUT": float, "MAX_ROWS": int, "MAX_REQUEST_BYTES": int, "WORKERS": int}
 
@@ -292,7 +292,9 @@ def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = Non
     url = f"http://{host}:{port}/sparql"
     options = {
         "bind": f"{host}:{port}",
-        "workers": settings["WORKERS"] or 2 * (os.cpu_count() or 1),
+        # CPU-bound work: more workers than cores only add contention; the spare one keeps the server
+        # answering while a long query holds a worker
+        "workers": settings["WORKERS"] or (os.cpu_count() or 1) + 1,
         "worker_class": "sync",
         # gunicorn's own timeout only backs up the watchdog (it kills without answering the client)
         "timeout": int(settings["TIMEOUT"]) + 10,
