@@ -175,7 +175,9 @@ class _Builder:
         if d.publisher:
             self.p.add((doc, DCTERMS.publisher, self.entity(d.publisher)))
         if d.title:
-            self.p.add((doc, DCTERMS.title, Literal(d.title)))
+            # A title the text itself carries is the article's; one the encoder had to supply is background.
+            graph = self.p if d.title in self.text else self.b
+            graph.add((doc, DCTERMS.title, Literal(d.title)))
         if d.issued is not None:
             self.b.add((doc, DCTERMS.issued, _literal(d.issued, "date")))
         path = d.text_path.resolve()
@@ -273,9 +275,9 @@ class _Builder:
         for c in self.ann.claims:
             self.claim(c, problems)
         for bg in self.ann.background:
+            # Encoder knowledge is never a claim, so it is not reified; its note stays in the annotation.
             triple = self.triple(bg.fact)
             self.b.add(triple)
-            self.p.add((self.statement(triple, bg.fact.line), RDFS.comment, Literal(bg.note)))
         raise_problems(problems, self.file)
         return LoadedArticle(self.doc_id, self.ds, self.origins, self.text, self.paragraphs, self.ann)
 
