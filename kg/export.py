@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES
-from kg.store import as_quads, atomic_write, canonical_quads
+from kg.store import as_quads, atomic_write, canonical_quads, sort_quads
 
 #: Format name -> (pyoxigraph format, keeps named graphs, file extension).
 FORMATS = {
@@ -64,8 +64,10 @@ def format_name(fmt: str) -> str:
     return name
 
 
-def serialize(data, fmt: str) -> bytes:
+def serialize(data, fmt: str, *, canonical: bool = False) -> bytes:
     """The bytes of ``data`` (an rdflib Dataset/Graph, a pyoxigraph Store/Dataset or quads) in format ``fmt``.
+    ``canonical=True`` promises that ``data`` already is the output of :func:`kg.store.canonical_quads`
+    (the build's case), which saves canonicalizing it again.
 
     :raises UsageError: if the format is unknown.
     :raises StoreError: if a term cannot be represented.
@@ -74,10 +76,10 @@ def serialize(data, fmt: str) -> bytes:
     rdf_format, keeps_graphs, _ = FORMATS[name]
     quads = as_quads(data)
     if keeps_graphs:
-        items = canonical_quads(quads)
+        items = quads if canonical else canonical_quads(quads)
     else:
         union = {ox.Quad(q.subject, q.predicate, q.object) for q in quads}
-        items = [q.triple for q in canonical_quads(union)]
+        items = [q.triple for q in (sort_quads(union) if canonical else canonical_quads(union))]
     body = ox.serialize(items, format=rdf_format,
                         prefixes=_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None)
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
@@ -113,14 +115,16 @@ def _readable_turtle(text: str) -> str:
     return header + body
 
 
-def export(data, fmt: str, out: str | os.PathLike | BinaryIO | None = None) -> bytes | None:
+def export(data, fmt: str, out: str | os.PathLike | BinaryIO | None = None, *,
+           canonical: bool = False) -> bytes | None:
     """Serialize ``data`` in ``fmt`` (``turtle``, ``trig``, ``jsonld``, ``nt``). With ``out=None`` return the bytes;
     with a path, replace that file atomically; with a binary (or text, via its buffer) stream, write to it.
+    ``canonical``: as in :func:`serialize`.
 
     :raises UsageError: if the format is unknown.
     :raises StoreError: if the file cannot be written or a term cannot be represented.
     """
-    body = serialize(data, fmt)
+    body = serialize(data, fmt, canonical=canonical)
     if out is None:
         return body
     if isinstance(out, (str, os.PathLike)):

@@ -7,15 +7,17 @@ store and the exports. Invalid input stops the build before anything is written,
 the previous store and exports stay as they were. :func:`validate` runs the same checks without writing.
 
 The validators (pyshacl, owlready2) are imported inside the functions that use them, so ``import kg.pipeline``
-stays cheap. The reasoner runs in a thread while SHACL validation runs: HermiT lives in a Java subprocess, so the
-two overlap; SHACL violations are still reported first, exactly as if the stages ran one after the other.
+stays cheap. The reasoner runs in a forked child process while SHACL validation runs in this one, so the two
+overlap on a multi-core machine; SHACL violations are still reported first, exactly as if the stages ran one after
+the other, and the child is stopped when they are found.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import threading
+import multiprocessing
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -135,28 +137,64 @@ def _shacl(articles) -> list[str]:
     return lines
 
 
-class _Reasoner(threading.Thread):
-    """Runs kg.reasoning.reason on a graph in the background, keeping its result or error."""
+@dataclass
+class _Reasoned:
+    consistent: bool
+    explanation: str
+    inferred: list[ox.Quad]
+    seconds: float
+
+
+def _reason_in_child(graph, send) -> None:
+    """Child process: run the reasoner and send back the outcome (inferred triples as N-Triples) or the error."""
+    os.setpgid(0, 0)  # its own process group, so the parent can stop HermiT's JVM along with it
+    start = time.perf_counter()
+    try:
+        from kg.reasoning import reason
+
+        result = reason(graph)
+        send.send(("ok", result.consistent, str(result.explanation),
+                   result.inferred.serialize(format="nt", encoding="utf-8"), time.perf_counter() - start))
+    except BaseException as e:  # handed to the parent, which raises it
+        send.send(("error", e if isinstance(e, KgError) else KgError(f"reasoner failed: {type(e).__name__}: {e}")))
+    finally:
+        send.close()
+
+
+class _Reasoner:
+    """kg.reasoning.reason in a forked process, so HermiT (JVM start included) runs while SHACL validates:
+    a thread would share the GIL with pySHACL for the Python half of the reasoner's work."""
 
     def __init__(self, graph):
-        super().__init__(daemon=True)
-        self.graph, self.result, self.error, self.seconds = graph, None, None, 0.0
+        ctx = multiprocessing.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_reason_in_child, args=(graph, send), daemon=True)
+        self._proc.start()
+        send.close()
 
-    def run(self):
-        start = time.perf_counter()
+    def outcome(self) -> _Reasoned:
+        """Wait for the child and return its result.
+
+        :raises KgError: whatever the reasoner raised, or if the child died without an answer.
+        """
         try:
-            from kg.reasoning import reason
+            message = self._recv.recv()
+        except EOFError:
+            raise KgError(f"the reasoner process died (exit code {self._proc.exitcode})") from None
+        finally:
+            self._proc.join()
+        if message[0] == "error":
+            raise message[1]
+        _, consistent, explanation, nt, seconds = message
+        return _Reasoned(consistent, explanation, list(ox.parse(nt, ox.RdfFormat.N_TRIPLES)), seconds)
 
-            self.result = reason(self.graph)
-        except BaseException as e:  # re-raised in the caller's thread
-            self.error = e
-        self.seconds = time.perf_counter() - start
-
-    def outcome(self):
-        self.join()
-        if self.error is not None:
-            raise self.error
-        return self.result
+    def cancel(self) -> None:
+        """Stop the child and its JVM: the build failed before their answer mattered."""
+        try:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._proc.join()
 
 
 def _file_info(path: Path) -> dict:
@@ -200,9 +238,13 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
 
     t = time.perf_counter()
     reasoner = _Reasoner(data)
-    reasoner.start()
-    violations = _shacl(articles)
+    try:
+        violations = _shacl(articles)
+    except BaseException:
+        reasoner.cancel()
+        raise
     if violations:
+        reasoner.cancel()
         raise ShapeViolation("the data does not conform to the SHACL shapes", violations=violations)
     stage("shacl", t, "conforms")
 
@@ -210,9 +252,9 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     if not result.consistent:
         raise InconsistencyError(f"the ontology and the data are inconsistent: {result.explanation}",
                                  violations=[line for line in str(result.explanation).splitlines() if line.strip()])
-    timings["reason"] = reasoner.seconds
+    timings["reason"] = result.seconds
     if progress:
-        progress("reason", reasoner.seconds, f"consistent, {len(result.inferred)} inferred triples")
+        progress("reason", result.seconds, f"consistent, {len(result.inferred)} inferred triples")
 
     t = time.perf_counter()
     from kg.validation import load_ontology
@@ -221,7 +263,7 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     # An inferred triple that some graph already asserts would show twice in union-graph queries.
     asserted = {q.triple for q in quads}
     quads += [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(str(INFERRED_GRAPH)))
-              for q in as_quads(result.inferred) if q.triple not in asserted]
+              for q in result.inferred if q.triple not in asserted]
     quads += [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(str(ONTOLOGY_GRAPH)))
               for q in as_quads(load_ontology())]
     quads = canonical_quads(quads)
@@ -244,7 +286,7 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     exports = {}
     for name, (_, _, ext) in FORMATS.items():
         exports[name] = out_dir / f"{EXPORT_BASENAME}.{ext}"
-        export(quads, name, exports[name])
+        export(quads, name, exports[name], canonical=True)
     stage("export", t, f"{len(exports)} files in {out_dir}")
     timings["total"] = time.perf_counter() - begin
     return BuildReport(directory, target, exports, [a.doc_id for a in articles], counts, claims, timings)
