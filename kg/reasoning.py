@@ -15,7 +15,7 @@ What the reasoner is given, and why some data is left out of its input:
 ``inferred`` holds only new triples about ``fpr:`` resources with ``fp:`` predicates or ``fp:`` classes: the
 types HermiT finds plus their named ``fp:`` superclasses (so SPARQL without reasoning finds a ``fp:Summit`` as a
 ``fp:PolicyAction``), property values from chains (``fp:linkedToActionsOf``, ``fp:prioritizedOver``),
-transitivity, inverses and symmetry. Never ``owl:Thing``, ``owl:NamedIndividual`` or ``x p x`` noise.
+transitivity, inverses and symmetry. Never literals, ``owl:Thing``, ``owl:NamedIndividual`` or ``x p x`` noise.
 """
 
 from __future__ import annotations
@@ -163,8 +163,10 @@ def _completion(graph: Graph, ontology: Graph) -> Graph:
 
 
 def _keep(triple) -> bool:
+    """Only types and object-property values of fpr: resources: HermiT infers no data values, and owlready2
+    hands asserted strings back typed xsd:string, which rdflib would not match against the plain originals."""
     s, p, o = triple
-    if not str(s).startswith(str(FPR)) or s == o:
+    if not str(s).startswith(str(FPR)) or s == o or isinstance(o, Literal):
         return False
     if p == RDF.type:
         return str(o).startswith(str(FP))
