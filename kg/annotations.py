@@ -423,11 +423,13 @@ _LITERAL_HINTS = {
 
 def raise_problems(problems: list[AnnotationError], file: str) -> None:
     """Raise the one problem, or one error listing them all in ``violations``; nothing if there are none."""
+    problems = sorted(problems, key=lambda p: p.line or 0)
     if len(problems) == 1:
         raise problems[0]
     if problems:
-        raise AnnotationError(f"{len(problems)} problems in the annotation: {problems[0]} ...", file=file,
-                              violations=problems, rule="annotation")
+        first = problems[0]
+        raise AnnotationError(f"{len(problems)} problems in the annotation, the first at line {first.line}: "
+                              f"{first.message}", file=file, violations=problems, rule="annotation")
 
 
 def read_annotation(path: str | Path) -> Annotation:
