@@ -287,8 +287,12 @@ def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = Non
     """
     from gunicorn.app.base import BaseApplication
 
+    from kg.store import dataset_path
+
     settings = load_settings({**(config or {}), "STORE_DIR": store_dir, "STORE": persistent_path,
                               "WORKERS": workers, "TIMEOUT": timeout})
+    if store is None:
+        dataset_path(settings["STORE_DIR"])  # fail here with one clear line, not in every worker
     url = f"http://{host}:{port}/sparql"
     options = {
         "bind": f"{host}:{port}",

@@ -86,12 +86,18 @@ def test_select_formats(sparql, accept, ctype, check):
         assert len(list(ox.parse_query_results(r.content, fmt))) == 5
 
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml"])
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
+                                    "text/csv", "text/tab-separated-values"])
 def test_ask_formats(sparql, accept):
-    """ASK answers a boolean in SPARQL JSON and XML."""
-    r = requests.get(sparql, params={"query": f"ASK {{ <{FPR}China> a <{FP}State> }}"}, headers={"Accept": accept})
-    assert r.status_code == 200
-    assert bool(ox.parse_query_results(r.content, ox.QueryResultsFormat.from_media_type(accept))) is True
+    """ASK answers a boolean in SPARQL JSON and XML (and as a bare true/false in CSV and TSV)."""
+    for query, expected in ((f"ASK {{ <{FPR}China> a <{FP}State> }}", True), (f"ASK {{ <{FPR}China> a <{FP}Concern> }}",
+                                                                             False)):
+        r = requests.get(sparql, params={"query": query}, headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith(accept)
+        if accept.startswith("text/"):
+            assert r.text == str(expected).lower()
+        else:
+            assert bool(ox.parse_query_results(r.content, ox.QueryResultsFormat.from_media_type(accept))) is expected
 
 
 @pytest.mark.parametrize("accept, fmt", [

@@ -1,0 +1,75 @@
+"""Starting the server: build-if-missing, the persistent store, start-up time and the printed URL."""
+
+import shutil
+import subprocess
+import sys
+import time
+
+import requests
+
+from .conftest import FP, FPR, HERE, REPO, free_port
+
+ASK_CHINA = f"ASK {{ <{FPR}China> a <{FP}State> }}"
+
+
+def start(args: list, cwd, deadline: float):
+    """Run ``python server.py`` with ``args`` on a free port; (process, base URL, seconds to first answer)."""
+    port = free_port()
+    started = time.monotonic()
+    proc = subprocess.Popen([sys.executable, str(REPO / "server.py"), "--port", str(port), "--workers", "2", *args],
+                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    base = f"http://127.0.0.1:{port}"
+    while time.monotonic() - started < deadline:
+        try:
+            if requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=1).ok:
+                return proc, base, time.monotonic() - started
+        except requests.ConnectionError:
+            time.sleep(0.02)
+        assert proc.poll() is None, "server exited"
+    proc.kill()
+    raise AssertionError(f"no answer within {deadline} s")
+
+
+def stop(proc) -> str:
+    proc.terminate()
+    out, _ = proc.communicate(timeout=10)
+    return out
+
+
+def ask(base: str, query: str) -> bool:
+    return requests.get(base + "/sparql", params={"query": query}, headers={"Accept": "application/json"}).json()[
+        "boolean"]
+
+
+def test_start_prints_url_and_answers_fast(tmp_path):
+    """With a built store the server answers its first query within seconds and prints its URL."""
+    shutil.copy(HERE / "fixtures" / "dataset.nq", tmp_path / "dataset.nq")
+    proc, base, seconds = start(["--store-dir", str(tmp_path)], REPO, 10)
+    try:
+        assert ask(base, ASK_CHINA) is True
+        assert seconds < 5  # about 1 s on an idle 2-core machine; generous for loaded CI
+    finally:
+        assert f"{base}/sparql" in stop(proc)
+
+
+def test_persistent_store_survives_restart(tmp_path):
+    """--store PATH serves from an on-disk database that is still there, and answers, after a restart."""
+    shutil.copy(HERE / "fixtures" / "dataset.nq", tmp_path / "dataset.nq")
+    database = tmp_path / "db"
+    for _ in range(2):
+        proc, base, _ = start(["--store-dir", str(tmp_path), "--store", str(database)], REPO, 20)
+        try:
+            assert ask(base, ASK_CHINA) is True
+            assert (database / "current").is_symlink()
+        finally:
+            stop(proc)
+
+
+def test_builds_the_graph_first_when_the_store_is_missing(tmp_path):
+    """With no built store, server.py builds the seed article's graph, then serves it."""
+    proc, base, _ = start(["--store-dir", str(tmp_path / "store")], REPO, 120)
+    try:
+        assert (tmp_path / "store" / "dataset.nq").is_file()
+        assert ask(base, ASK_CHINA) is True
+    finally:
+        stop(proc)
