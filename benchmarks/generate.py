@@ -235,7 +235,7 @@ def make_article(seed: int, k: int) -> dict:
         shared(s)
 
     # Dated meetings, each one claim: "X held a summit with Y in P on October 26."
-    for i in range(rng.randint(2, 4)):
+    for i in range(rng.randint(3, 6)):
         cls = rng.choice(list(EVENTS))
         a, b = (shared(p) for p in rng.sample(list(PERSONS), 2))
         place = shared(rng.choice(["Beijing", "Washington", "Pyongyang", "Singapore"]))
@@ -261,65 +261,66 @@ def make_article(seed: int, k: int) -> dict:
     if rng.random() < 0.7:
         filler()
 
-    # Concerns of one holder state, each with its cause: a policy action of another state.
-    holder = rng.choice(states)
-    kinds = rng.sample(list(CONCERNS), rng.randint(3, 5))
-    for rank, kind in enumerate(kinds, 1):
-        phrase, acls, cameo, aphrase, place = CONCERNS[kind]
-        actor = rng.choice([s for s in states if s != holder])
-        target = rng.choice([s for s in states if s not in (holder, actor)])
-        act = ent(f"cause-{rank}", acls, f"{aphrase} by {name_of(actor)}")
-        con = ent(f"concern-{rank}", "Concern", f"{name_of(holder)}: {phrase}")
-        say(f"{cap(possessive(name_of(holder)))} concern number {rank} is {phrase}, caused by {aphrase} by"
-            f" {name_of(actor)} against {name_of(target)}.",
-            claim("assessment", author, [con, holder, act],
-                  [[holder, "hasConcern", con], [con, "concernRank", rank], [con, "concernKind", f"fpk:{kind}"],
-                   [con, "causedBy", act], [con, "affects", shared(place)], [act, "hasActor", actor],
-                   [act, "hasTarget", target], [act, "actionKind", f"fpk:cameo-{cameo}"]],
-                  f"{name_of(holder)} fears {phrase}"))
-        if rng.random() < 0.3:
-            filler()
+    # Two of the states, each with concerns (with their causes), interests, a priority, views and advice.
+    topics = rng.sample(states, 2)
+    for t, holder in enumerate(topics, 1):
+        kinds = rng.sample(list(CONCERNS), rng.randint(3, 5))
+        for rank, kind in enumerate(kinds, 1):
+            phrase, acls, cameo, aphrase, place = CONCERNS[kind]
+            actor = rng.choice([s for s in states if s != holder])
+            target = rng.choice([s for s in states if s not in (holder, actor)])
+            act = ent(f"cause-{t}-{rank}", acls, f"{aphrase} by {name_of(actor)}")
+            con = ent(f"concern-{t}-{rank}", "Concern", f"{name_of(holder)}: {phrase}")
+            say(f"{cap(possessive(name_of(holder)))} concern number {rank} is {phrase}, caused by {aphrase} by"
+                f" {name_of(actor)} against {name_of(target)}.",
+                claim("assessment", author, [con, holder, act],
+                      [[holder, "hasConcern", con], [con, "concernRank", rank], [con, "concernKind", f"fpk:{kind}"],
+                       [con, "causedBy", act], [con, "affects", shared(place)], [act, "hasActor", actor],
+                       [act, "hasTarget", target], [act, "actionKind", f"fpk:cameo-{cameo}"]],
+                      f"{name_of(holder)} fears {phrase}"))
+            if rng.random() < 0.3:
+                filler()
 
-    # Interests and the priority between two of them.
-    ikinds = rng.sample(list(INTERESTS), rng.randint(2, 3))
-    for n, kind in enumerate(ikinds, 1):
-        it = ent(f"interest-{n}", "Interest", f"{name_of(holder)}: {INTERESTS[kind]}")
-        say(f"{cap(name_of(holder))} has a clear interest in {INTERESTS[kind]} on {name_of('KoreanPeninsula')}.",
-            claim("belief", holder, [it, holder],
-                  [[holder, "hasInterest", it], [it, "interestKind", f"fpk:{kind}"],
-                   [it, "regarding", "KoreanPeninsula"]],
-                  f"{name_of(holder)} is interested in {INTERESTS[kind]}"))
-    pr = ent("priority", "Priority", f"{name_of(holder)}'s priority")
-    hi, lo = "interest-1", "interest-2"
-    say(f"{cap(name_of(holder))} places a higher priority on {INTERESTS[ikinds[0]]}"
-        f" than on {INTERESTS[ikinds[1]]}.",
-        claim("assessment", author, [pr, hi, lo],
-              [[pr, "priorityHolder", holder], [pr, "higherPriority", hi], [pr, "lowerPriority", lo],
-               [hi, "prioritizedOver", lo]], f"{name_of(holder)} ranks {INTERESTS[ikinds[0]]} first"))
+        # Interests and the priority between two of them.
+        ikinds = rng.sample(list(INTERESTS), rng.randint(2, 3))
+        for n, kind in enumerate(ikinds, 1):
+            it = ent(f"interest-{t}-{n}", "Interest", f"{name_of(holder)}: {INTERESTS[kind]}")
+            say(f"{cap(name_of(holder))} has a clear interest in {INTERESTS[kind]} on {name_of('KoreanPeninsula')}.",
+                claim("belief", holder, [it, holder],
+                      [[holder, "hasInterest", it], [it, "interestKind", f"fpk:{kind}"],
+                       [it, "regarding", "KoreanPeninsula"]],
+                      f"{name_of(holder)} is interested in {INTERESTS[kind]}"))
+        pr = ent(f"priority-{t}", "Priority", f"{name_of(holder)}'s priority")
+        hi, lo = f"interest-{t}-1", f"interest-{t}-2"
+        say(f"{cap(name_of(holder))} places a higher priority on {INTERESTS[ikinds[0]]}"
+            f" than on {INTERESTS[ikinds[1]]}.",
+            claim("assessment", author, [pr, hi, lo],
+                  [[pr, "priorityHolder", holder], [pr, "higherPriority", hi], [pr, "lowerPriority", lo],
+                   [hi, "prioritizedOver", lo]], f"{name_of(holder)} ranks {INTERESTS[ikinds[0]]} first"))
 
-    # A group's view ("many experts") and a relationship with its trend.
-    grp = ent("many-experts", "Group", "many experts")
-    other = rng.choice([s for s in states if s != holder])
-    say(f"Many experts believe that {name_of(holder)} and {name_of(other)} will not cooperate on sanctions.",
-        claim("belief", grp, [holder, other], [], "experts doubt cooperation"))
-    a, b = rng.sample(states, 2)
-    trend = rng.choice(list(TRENDS))
-    rel = ent("relations", "Relationship", f"{name_of(a)}\u2013{name_of(b)} relations")
-    say(f"Relations between {name_of(a)} and {name_of(b)} are {TRENDS[trend]}.",
-        claim("assessment", author, [rel, a, b],
-              [[rel, "hasParty", a], [rel, "hasParty", b],
-               [rel, "relationshipKind", f"fpk:{rng.choice(['Rivalry', 'Cooperation', 'Engagement'])}"],
-               [rel, "trend", f"fpk:{trend}"]], f"relations between {name_of(a)} and {name_of(b)} change"))
+        # A group's view ("many experts") and a relationship with its trend.
+        grp = ent("many-experts", "Group", "many experts")
+        other = rng.choice([s for s in states if s != holder])
+        say(f"Many experts believe that {name_of(holder)} and {name_of(other)} will not cooperate on sanctions.",
+            claim("belief", grp, [holder, other], [], "experts doubt cooperation"))
+        a, b = rng.sample(states, 2)
+        trend = rng.choice(list(TRENDS))
+        rel = ent(f"relations-{t}", "Relationship", f"{name_of(a)}\u2013{name_of(b)} relations")
+        say(f"Relations between {name_of(a)} and {name_of(b)} are {TRENDS[trend]}.",
+            claim("assessment", author, [rel, a, b],
+                  [[rel, "hasParty", a], [rel, "hasParty", b],
+                   [rel, "relationshipKind", f"fpk:{rng.choice(['Rivalry', 'Cooperation', 'Engagement'])}"],
+                   [rel, "trend", f"fpk:{trend}"]], f"relations between {name_of(a)} and {name_of(b)} change"))
 
-    # Recommendations of the author.
-    for n, cls in enumerate(rng.sample(list(RECOMMENDED), rng.randint(1, 2)), 1):
-        addressee = rng.choice([s for s in states if s != holder])
-        act = ent(f"recommended-{n}", cls, RECOMMENDED[cls][0])
-        say(f"{cap(name_of(addressee))} should deal with {name_of(holder)} through {RECOMMENDED[cls][0]}.",
-            claim("recommendation", author, [act, holder],
-                  [[act, "hasActor", addressee], [act, "hasTarget", holder],
-                   [act, "actionKind", f"fpk:cameo-{RECOMMENDED[cls][1]}"]],
-                  f"{name_of(addressee)} should engage {name_of(holder)}", addressee=[addressee], recommends=[act]))
+        # Recommendations of the author.
+        for n, cls in enumerate(rng.sample(list(RECOMMENDED), rng.randint(1, 2)), 1):
+            addressee = rng.choice([s for s in states if s != holder])
+            act = ent(f"recommended-{t}-{n}", cls, RECOMMENDED[cls][0])
+            say(f"{cap(name_of(addressee))} should deal with {name_of(holder)} through {RECOMMENDED[cls][0]}.",
+                claim("recommendation", author, [act, holder],
+                      [[act, "hasActor", addressee], [act, "hasTarget", holder],
+                       [act, "actionKind", f"fpk:cameo-{RECOMMENDED[cls][1]}"]],
+                      f"{name_of(addressee)} should engage {name_of(holder)}", addressee=[addressee], recommends=[act]))
 
     # The biography, the last paragraph, is a claim too: the author's affiliation.
     mem = ent("author-membership", "Membership", f"{first} {last} at {name_of(org)}")
@@ -350,7 +351,7 @@ def make_article(seed: int, k: int) -> dict:
                 c["start"] = text.index(c["quote"])
                 c["end"] = c["start"] + len(c["quote"])
                 c["paragraph"] = idx
-    title = f"What {name_of(holder)} wants on the Korean Peninsula ({k})"
+    title = f"What {name_of(topics[0])} and {name_of(topics[1])} want on the Korean Peninsula ({k})"
     document = {"id": doc, "text": f"{doc}.txt", "kind": "fpk:BlogPost", "author": author, "publisher": org,
                 "title": title, "issued": year}
     return {"document": document, "entities": entities, "claims": claims, "background": background,
