@@ -17,9 +17,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from kg.errors import AnnotationError, LoadError
+from kg.errors import AnnotationError
+from kg.sourcefile import LineMap, LineSeq, parse_yaml, read_text
 
 #: Claim kinds an annotation may use, and the fp: class each becomes.
 CLAIM_KINDS = {
@@ -152,68 +151,6 @@ def segment_of(types: tuple[str, ...]) -> str | None:
     return ENTITY_TYPES[types[0]]
 
 
-def read_text(path: str | Path) -> str:
-    """The file's text, decoded as UTF-8.
-
-    :raises LoadError: if the file is missing or unreadable, or not valid UTF-8 (naming the byte offset and line).
-    """
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read file: {exc.strerror}", file=str(path), rule="file-readable") from exc
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise LoadError(f"not UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}",
-                        file=str(path), line=line, rule="utf-8") from exc
-
-
-class _Map(dict):
-    """A YAML mapping that remembers its own line and the line of each key."""
-    line: int
-    key_lines: dict
-
-
-class _Seq(list):
-    """A YAML sequence that remembers its own line and the line of each item."""
-    line: int
-    item_lines: list
-
-
-def _convert(node, loader, duplicates):
-    if isinstance(node, yaml.MappingNode):
-        out = _Map()
-        out.line, out.key_lines = node.start_mark.line + 1, {}
-        for key_node, value_node in node.value:
-            key = _convert(key_node, loader, duplicates)
-            if key in out:
-                duplicates.append((key, key_node.start_mark.line + 1))
-            out[key] = _convert(value_node, loader, duplicates)
-            out.key_lines[key] = key_node.start_mark.line + 1
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        out = _Seq(_convert(item, loader, duplicates) for item in node.value)
-        out.line, out.item_lines = node.start_mark.line + 1, [i.start_mark.line + 1 for i in node.value]
-        return out
-    return loader.construct_object(node)
-
-
-def _parse_yaml(text: str, file: str):
-    loader = yaml.SafeLoader(text)
-    duplicates: list = []
-    try:
-        node = loader.get_single_node()
-        return (None if node is None else _convert(node, loader, duplicates)), duplicates
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise LoadError(f"malformed YAML: {problem}", file=file, line=mark.line + 1 if mark else None,
-                        column=mark.column + 1 if mark else None, rule="yaml-syntax") from exc
-    finally:
-        loader.dispose()
-
-
 class _Reader:
     """Checks the parsed YAML and builds the dataclasses, collecting every problem instead of stopping."""
 
@@ -226,7 +163,7 @@ class _Reader:
 
     def fields(self, item, where: str, required: tuple, optional: tuple, line: int) -> bool:
         """Check ``item`` is a mapping with the required keys and no unknown ones."""
-        if not isinstance(item, _Map):
+        if not isinstance(item, LineMap):
             self.problem(f"{where} must be a mapping of fields", line, "wrong-type")
             return False
         for name in required:
@@ -259,7 +196,7 @@ class _Reader:
         if value is None:
             return ()
         values = value if isinstance(value, list) else [value]
-        lines = value.item_lines if isinstance(value, _Seq) else [self.line_of(item, key, line)] * len(values)
+        lines = value.item_lines if isinstance(value, LineSeq) else [self.line_of(item, key, line)] * len(values)
         out = []
         for v, ln in zip(values, lines):
             if not isinstance(v, str):
@@ -348,14 +285,14 @@ class _Reader:
         value = raw.get(key)
         if value is None:
             return ()
-        if not isinstance(value, _Seq):
+        if not isinstance(value, LineSeq):
             self.problem(f"{where}: '{key}' must be a list of facts", self.line_of(raw, key, line), "wrong-type")
             return ()
         found = (self.fact(f, ln, where, known) for f, ln in zip(value, value.item_lines))
         return tuple(f for f in found if f)
 
     def claim(self, raw, line, known) -> Claim | None:
-        cid = raw.get("id") if isinstance(raw, _Map) else None
+        cid = raw.get("id") if isinstance(raw, LineMap) else None
         where = f"claim '{cid}'" if cid else "claim"
         if not self.fields(raw, where, ("id", "kind", "holder", "quote", "statement"),
                            ("occurrence", "about", "facts", "addressee", "recommends"), line):
@@ -441,14 +378,14 @@ def read_annotation(path: str | Path) -> Annotation:
         lists them all.
     """
     file = str(path)
-    raw, duplicates = _parse_yaml(read_text(path), file)
+    raw, duplicates = parse_yaml(read_text(path), file)
     reader = _Reader(file)
     for key, line in duplicates:
         reader.problem(f"key {key!r} appears twice in the same mapping", line, "duplicate-key")
     if not reader.fields(raw, "annotation file", ("document", "entities", "claims"), ("background",), 1):
         raise_problems(reader.problems, file)
     ents = raw.get("entities")
-    if not isinstance(ents, _Map):
+    if not isinstance(ents, LineMap):
         reader.problem("'entities' must be a mapping from id to entity", reader.line_of(raw, "entities", 1),
                        "wrong-type")
         ents = {}
@@ -465,9 +402,9 @@ def read_annotation(path: str | Path) -> Annotation:
     sections = {}
     for key, build in (("claims", reader.claim), ("background", reader.background)):
         items = raw.get(key)
-        if items is not None and not isinstance(items, _Seq):
+        if items is not None and not isinstance(items, LineSeq):
             reader.problem(f"'{key}' must be a list", reader.line_of(raw, key, 1), "wrong-type")
-        pairs = zip(items, items.item_lines) if isinstance(items, _Seq) else ()
+        pairs = zip(items, items.item_lines) if isinstance(items, LineSeq) else ()
         sections[key] = [build(item, ln, known) for item, ln in pairs]
     claims = tuple(c for c in sections["claims"] if c)
     seen: dict[str, int] = {}

@@ -17,10 +17,10 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.annotations import Annotation, Claim, Entity, Fact, PROPERTIES, CLAIM_KINDS, read_annotation, \
-    read_text, raise_problems
+from kg.annotations import CLAIM_KINDS, PROPERTIES, Annotation, Claim, Entity, Fact, raise_problems, read_annotation
 from kg.errors import AnnotationError
 from kg.namespaces import FP, FPK, FPR, OA, ORG, PREFIXES, WD, doc_resource, graph_iri
+from kg.sourcefile import read_text
 
 REPO = Path(__file__).resolve().parent.parent
 ENCODER = FPR["agent/encoder"]

@@ -110,3 +110,15 @@ def test_occurrence_picks_one_of_several_matches():
     assert find_quote(text, "Beijing", occurrence=2) == (14, 21)
     with pytest.raises(AnnotationError, match="occurs 2 time"):
         find_quote(text, "Beijing", occurrence=3)
+
+
+def test_an_id_declared_twice_is_reported(fixtures_dir, tmp_path, line_of):
+    """An entity id given twice (YAML would silently keep the last) is a duplicate-key error at the second one."""
+    text = (fixtures_dir / "valid-small.yaml").read_text(encoding="utf-8")
+    text = text.replace("text: ../../../seeds/", f"text: {fixtures_dir.parent.parent.parent / 'seeds'}/")
+    text = text.replace("claims:\n", "  China: {type: State, label: People's Republic of China}\nclaims:\n")
+    path = tmp_path / "twice.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AnnotationError) as caught:
+        read_annotation(path)
+    assert (caught.value.line, caught.value.rule) == (line_of(path, "People's Republic"), "duplicate-key")

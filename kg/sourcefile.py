@@ -1,0 +1,83 @@
+"""Read source files with their positions: UTF-8 text, and YAML whose mappings and lists remember their lines.
+
+>>> data, duplicates = parse_yaml("a: 1\\nb:\\n  - x\\n  - y\\na: 2\\n", "f.yaml")
+>>> data.key_lines["b"], data["b"].item_lines, duplicates
+(2, [3, 4], [('a', 5)])
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from kg.errors import LoadError
+
+
+def read_text(path: str | Path) -> str:
+    """The file's text, decoded as UTF-8.
+
+    :raises LoadError: if the file is missing or unreadable, or not valid UTF-8 (naming the byte offset and line).
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc.strerror}", file=str(path), rule="file-readable") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise LoadError(f"not UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}",
+                        file=str(path), line=line, rule="utf-8") from exc
+
+
+class LineMap(dict):
+    """A YAML mapping that remembers its own line and the line of each key."""
+    line: int
+    key_lines: dict
+
+
+class LineSeq(list):
+    """A YAML sequence that remembers its own line and the line of each item."""
+    line: int
+    item_lines: list
+
+
+def _convert(node, loader, duplicates):
+    if isinstance(node, yaml.MappingNode):
+        out = LineMap()
+        out.line, out.key_lines = node.start_mark.line + 1, {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, loader, duplicates)
+            if key in out:
+                duplicates.append((key, key_node.start_mark.line + 1))
+            out[key] = _convert(value_node, loader, duplicates)
+            out.key_lines[key] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        out = LineSeq(_convert(item, loader, duplicates) for item in node.value)
+        out.line, out.item_lines = node.start_mark.line + 1, [i.start_mark.line + 1 for i in node.value]
+        return out
+    return loader.construct_object(node)
+
+
+def parse_yaml(text: str, file: str):
+    """Parse one YAML document with the safe loader; mappings become :class:`LineMap`, lists :class:`LineSeq`.
+
+    Returns ``(data, duplicates)``: ``duplicates`` lists ``(key, line)`` for each key repeated in a mapping
+    (PyYAML would silently keep the last one).
+
+    :raises LoadError: if the YAML is malformed, with the line and column of the parser's mark.
+    """
+    loader = yaml.SafeLoader(text)
+    duplicates: list = []
+    try:
+        node = loader.get_single_node()
+        return (None if node is None else _convert(node, loader, duplicates)), duplicates
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise LoadError(f"malformed YAML: {problem}", file=file, line=mark.line + 1 if mark else None,
+                        column=mark.column + 1 if mark else None, rule="yaml-syntax") from exc
+    finally:
+        loader.dispose()
