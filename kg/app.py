@@ -29,8 +29,8 @@ import pyoxigraph as ox
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from kg.protocol import (BAD_REQUEST, GRAPH_FORMATS, RESULT_FORMATS, ProtocolError, SparqlProtocol,
-                         choose_format)
+from kg.conneg import GRAPH_FORMATS, RESULT_FORMATS
+from kg.protocol import BAD_REQUEST, ProtocolError, SparqlProtocol, pick_format
 
 #: Settings and their defaults; each can be set by the environment variable ``KG_<NAME>``.
 DEFAULTS = {
@@ -205,7 +205,7 @@ def graph_counts(store: ox.Store) -> dict:
 
 
 def _rdf_response(triples, prefixes=None) -> Response:
-    fmt = choose_format(request.args.getlist("format"), request.headers.get("Accept"), GRAPH_FORMATS)
+    fmt = pick_format(request.args.getlist("format"), request.headers.get("Accept"), GRAPH_FORMATS)
     body = ox.serialize(triples, format=fmt.ox_format, prefixes=prefixes)
     return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
 

@@ -1,22 +1,23 @@
-"""The SPARQL 1.1 Protocol (query operation) over a read-only pyoxigraph Store, as plain WSGI-level functions.
+r"""The SPARQL 1.1 Protocol (query operation) over a read-only pyoxigraph Store, as plain WSGI-level functions.
 
 :class:`SparqlProtocol` turns one WSGI ``environ`` into ``(status, headers, body)``: it reads GET ``query=``,
 POST form and POST ``application/sparql-query`` requests, checks them (size, charset, SERVICE allow-list, no
-update), runs the query and serializes the answer with pyoxigraph's own (Rust) writers in the negotiated format.
-It knows nothing of Flask, so the hot path costs a few microseconds on top of the query itself.
+update), runs the query and serializes the answer with pyoxigraph's own (Rust) writers in the negotiated format
+(:mod:`kg.conneg`). It knows nothing of Flask, so the hot path costs little more than the query itself.
 
 Safety is decided before evaluation, without a full parse: a query mentioning ``service`` or ``from`` anywhere
-is tokenized by :func:`scan_query`, which skips strings, IRIs and comments, to find SERVICE endpoints and FROM.
+is tokenized by :func:`kg.queryscan.scan_query` to find SERVICE endpoints (refused unless allow-listed) and FROM.
+Graphs are only ever looked up in the store, so FROM, FROM NAMED and the graph parameters never fetch anything.
 
->>> scan = scan_query('PREFIX e: <http://x/> SELECT * FROM <g> { SERVICE SILENT e:s { ?a ?b "service" } }')
->>> scan.services, scan.has_from, scan.first_keyword
-(['http://x/s'], True, 'SELECT')
->>> scan_query('SELECT * { SERVICE ?endpoint { ?s ?p ?o } }  # FROM <x>').services
-[None]
->>> negotiate("text/csv;q=0.5, application/sparql-results+xml", RESULT_FORMATS).name
-'xml'
->>> negotiate("image/png", RESULT_FORMATS) is None
-True
+>>> store = ox.Store()
+>>> x = ox.NamedNode("http://x/s")
+>>> store.add(ox.Quad(x, x, ox.Literal("o"), x))
+>>> protocol = SparqlProtocol(store, max_rows=10, max_request_bytes=1000)
+>>> environ = {"REQUEST_METHOD": "GET", "QUERY_STRING": "query=SELECT+%3Fo+%7B%3Fs+%3Fp+%3Fo%7D&format=csv"}
+>>> protocol(environ)
+('200 OK', [('Content-Type', 'text/csv; charset=utf-8'), ('Vary', 'Accept')], b'o\r\no\r\n')
+>>> protocol({"REQUEST_METHOD": "GET", "QUERY_STRING": "query=SELECT+*+%7BSERVICE+%3Chttp://evil/%3E+%7B%7D%7D"})[::2]
+('403 Forbidden', b'SERVICE <http://evil/> is not allowed (KG_SERVICE_ALLOW)\n')
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import islice
-from typing import NamedTuple
-from urllib.parse import parse_qsl, urljoin
+from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
+
+from kg.conneg import GRAPH_FORMATS, RESULT_FORMATS, Format, choose_format
+from kg.queryscan import UPDATE_KEYWORDS, scan_query
 
 
 class ProtocolError(Exception):
@@ -46,195 +49,24 @@ TOO_LARGE = "413 Content Too Large"
 UNPROCESSABLE = "422 Unprocessable Content"
 
 
-class Format(NamedTuple):
-    """One serialization: its short name for ``format=``, pyoxigraph format, Content-Type and accepted media types."""
-
-    name: str
-    ox_format: object
-    content_type: str
-    media_types: tuple
-    aliases: tuple = ()
-
-
-_RF, _GF = ox.QueryResultsFormat, ox.RdfFormat
-#: Formats of SELECT and ASK results, in the server's order of preference (the first is the default).
-RESULT_FORMATS = (
-    Format("json", _RF.JSON, "application/sparql-results+json; charset=utf-8",
-           ("application/sparql-results+json", "application/json", "text/javascript", "application/javascript"),
-           ("srj",)),
-    Format("xml", _RF.XML, "application/sparql-results+xml; charset=utf-8",
-           ("application/sparql-results+xml", "application/xml", "text/xml"), ("srx",)),
-    Format("csv", _RF.CSV, "text/csv; charset=utf-8", ("text/csv",)),
-    Format("tsv", _RF.TSV, "text/tab-separated-values; charset=utf-8", ("text/tab-separated-values",)),
-)
-#: Formats of CONSTRUCT and DESCRIBE results (and of graphs), in order of preference.
-GRAPH_FORMATS = (
-    Format("ttl", _GF.TURTLE, "text/turtle; charset=utf-8",
-           ("text/turtle", "application/x-turtle", "application/turtle"), ("turtle",)),
-    Format("nt", _GF.N_TRIPLES, "application/n-triples; charset=utf-8",
-           ("application/n-triples", "text/plain"), ("ntriples", "n-triples")),
-    Format("jsonld", _GF.JSON_LD, "application/ld+json; charset=utf-8",
-           ("application/ld+json", "application/json"), ("json-ld", "json")),
-    Format("rdfxml", _GF.RDF_XML, "application/rdf+xml; charset=utf-8",
-           ("application/rdf+xml", "application/xml", "text/xml"), ("rdf+xml", "rdf", "xml")),
-    Format("n3", _GF.N3, "text/n3; charset=utf-8", ("text/n3", "text/rdf+n3", "application/n3")),
-)
 # Fewest bytes one result row can take in each format ("{}," in JSON, "<result></result>" in XML, CRLF, LF):
 # an answer shorter than max_rows times this cannot hold more than max_rows rows, so it needs no counting.
 _MIN_ROW_BYTES = {"json": 3, "xml": 17, "csv": 2, "tsv": 1}
 
 
-def _parse_accept(header: str) -> list:
-    ranges = []
-    for part in header.split(","):
-        media, *params = part.split(";")
-        media = media.strip().lower()
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if media:
-            ranges.append((media, q))
-    return ranges
-
-
-def _quality(media_type: str, ranges: list, exact_only: bool) -> tuple:
-    """(q, specificity) of the most specific Accept range matching ``media_type`` (RFC 9110 section 12.5.1)."""
-    best = (0.0, -1)
-    wildcard = media_type.split("/")[0] + "/*"
-    for media, q in ranges:
-        if media == media_type:
-            spec = 2
-        elif exact_only:
-            continue
-        else:
-            spec = 1 if media == wildcard else 0 if media == "*/*" else -1
-        if spec > best[1]:
-            best = (q, spec)
-    return best
-
-
-_negotiated: dict = {}
-
-
-def negotiate(accept: str | None, formats: tuple) -> Format | None:
-    """The format of ``formats`` the ``Accept`` header likes best (highest q, then the most specific match, then
-    the server's order); the first format when there is no header; None when nothing is acceptable."""
-    if not accept:
-        return formats[0]
-    key = (accept, formats[0].name)
-    if key in _negotiated:
-        return _negotiated[key]
-    ranges = _parse_accept(accept)
-    best, best_rank = None, (0.0, -1)
-    for fmt in formats:
-        # wildcards match only the type the answer will carry, aliases only when named
-        rank = max(_quality(m, ranges, i > 0) for i, m in enumerate(fmt.media_types))
-        if rank[0] > 0 and rank > best_rank:
-            best, best_rank = fmt, rank
-    if len(_negotiated) > 1024:  # clients send few distinct headers; the bound only stops a flood of odd ones
-        _negotiated.clear()
-    _negotiated[key] = best
-    return best
-
-
-def by_name(name: str, formats: tuple) -> Format | None:
-    """The format called ``name`` (short name, alias or media type) in ``formats``, else None."""
-    name = name.strip().lower()
-    for fmt in formats:
-        if name == fmt.name or name in fmt.aliases or name in fmt.media_types:
-            return fmt
-    return None
-
-
-def choose_format(format_params, accept: str | None, formats: tuple) -> Format:
-    """The first known format named by the ``format=`` values (each a name, media type or comma-separated list
-    of them: SPARQLWrapper sends several), which override Accept as in Fuseki and Virtuoso; else content
-    negotiation.
+def pick_format(format_params, accept: str | None, formats: tuple) -> Format:
+    """:func:`kg.conneg.choose_format`, or 406 with the formats on offer.
 
     :raises ProtocolError: 406 if no format of ``formats`` fits.
     """
+    fmt = choose_format(format_params, accept, formats)
+    if fmt is not None:
+        return fmt
     if format_params:
-        for value in format_params:
-            for name in value.split(","):
-                fmt = by_name(name, formats)
-                if fmt is not None:
-                    return fmt
         names = ", ".join(f.name for f in formats)
         raise ProtocolError(NOT_ACCEPTABLE, f"format={format_params[0]} cannot be used here; use one of {names}")
-    fmt = negotiate(accept, formats)
-    if fmt is None:
-        types = ", ".join(f.media_types[0] for f in formats)
-        raise ProtocolError(NOT_ACCEPTABLE, f"cannot answer in any type of Accept: {accept}; available: {types}")
-    return fmt
-
-
-# --- scanning a query without parsing it ---------------------------------------------------------------------------
-
-_TOKENS = re.compile(r"""
-    '''(?:[^'\\]|\\.|'(?!''))*''' | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"     # long strings
-  | '(?:[^'\\\n\r]|\\.)*' | "(?:[^"\\\n\r]|\\.)*"                            # strings
-  | \#[^\n\r]*                                                               # comment
-  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-  | (?P<var>[?$]\w*)
-  | (?P<pname>(?:[^\W\d_][\w.-]*)?:(?:[\w.:%-]|\\.)*)
-  | (?P<word>[^\W\d]\w*)
-""", re.VERBOSE)
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-
-
-class QueryScan(NamedTuple):
-    """What :func:`scan_query` found: SERVICE endpoints (None for a variable or unreadable endpoint), whether a
-    FROM clause is present, and the first keyword after the prologue (SELECT, ASK, INSERT, LOAD ...)."""
-
-    services: list
-    has_from: bool
-    first_keyword: str | None
-
-
-def _iri(token: str, base: str | None) -> str:
-    iri = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token[1:-1])
-    return urljoin(base, iri) if base else iri
-
-
-def scan_query(text: str) -> QueryScan:
-    """Tokenize ``text`` (skipping strings, IRIs and comments) and report its SERVICE endpoints, FROM clauses and
-    first keyword. It never raises: anything it cannot read as an endpoint is reported as None (refused)."""
-    tokens = [(m.lastgroup, m.group()) for m in _TOKENS.finditer(text) if m.lastgroup]
-    prefixes: dict[str, str] = {}
-    base = None
-    services: list = []
-    has_from = False
-    first = None
-    for i, (kind, value) in enumerate(tokens):
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else (None, "")
-        if kind != "word":
-            continue
-        keyword = value.upper()
-        if keyword == "PREFIX" and nxt[0] == "pname" and i + 2 < len(tokens) and tokens[i + 2][0] == "iri":
-            prefixes[nxt[1][:-1]] = _iri(tokens[i + 2][1], base)
-        elif keyword == "BASE" and nxt[0] == "iri":
-            base = _iri(nxt[1], base)
-        elif first is None:
-            first = keyword
-        if keyword == "FROM":
-            has_from = True
-        elif keyword == "SERVICE":
-            if nxt[0] == "word" and nxt[1].upper() == "SILENT":
-                nxt = tokens[i + 2] if i + 2 < len(tokens) else (None, "")
-            if nxt[0] == "iri":
-                services.append(_iri(nxt[1], base))
-            elif nxt[0] == "pname" and nxt[1].split(":", 1)[0] in prefixes:
-                prefix, local = nxt[1].split(":", 1)
-                services.append(prefixes[prefix] + local)
-            else:
-                services.append(None)
-    return QueryScan(services, has_from, first)
+    types = ", ".join(f.media_types[0] for f in formats)
+    raise ProtocolError(NOT_ACCEPTABLE, f"cannot answer in any type of Accept: {accept}; available: {types}")
 
 
 # --- the request -------------------------------------------------------------------------------------------------
@@ -405,10 +237,10 @@ class SparqlProtocol:
             raise self._syntax_error(query, e) from None
         accept = environ.get("HTTP_ACCEPT")
         if isinstance(result, ox.QueryTriples):
-            fmt = choose_format(format_params, accept, GRAPH_FORMATS)
+            fmt = pick_format(format_params, accept, GRAPH_FORMATS)
             body = self._graph_body(result, fmt)
         else:
-            fmt = choose_format(format_params, accept, RESULT_FORMATS)
+            fmt = pick_format(format_params, accept, RESULT_FORMATS)
             body = self._results_body(result, fmt, query, options)
         if environ["REQUEST_METHOD"] == "HEAD":
             body = b""
@@ -438,7 +270,7 @@ class SparqlProtocol:
     @staticmethod
     def _syntax_error(query: str, error: SyntaxError) -> ProtocolError:
         keyword = scan_query(query).first_keyword
-        if keyword in _UPDATE_KEYWORDS:
+        if keyword in UPDATE_KEYWORDS:
             return ProtocolError(FORBIDDEN, f"SPARQL Update ({keyword}) is not allowed: this endpoint is read-only")
         message = str(error)
         found = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
