@@ -238,7 +238,7 @@ class SparqlProtocol:
         accept = environ.get("HTTP_ACCEPT")
         if isinstance(result, ox.QueryTriples):
             fmt = pick_format(format_params, accept, GRAPH_FORMATS)
-            body = self._graph_body(result, fmt)
+            body = self._graph_body(result, fmt, query)
         else:
             fmt = pick_format(format_params, accept, RESULT_FORMATS)
             body = self._results_body(result, fmt, query, options)
@@ -293,9 +293,10 @@ class SparqlProtocol:
             raise self._too_many()
         return self.store.query(query, **options).serialize(format=fmt.ox_format)
 
-    def _graph_body(self, triples, fmt: Format) -> bytes:
+    def _graph_body(self, triples, fmt: Format, query: str) -> bytes:
+        prefixes = scan_query(query).prefixes if "prefix" in query.lower() else None
         try:
-            return ox.serialize(_limited(triples, self.max_rows), format=fmt.ox_format)
+            return ox.serialize(_limited(triples, self.max_rows), format=fmt.ox_format, prefixes=prefixes)
         except _TooManyRows:
             raise self._too_many() from None
 

@@ -9,7 +9,7 @@ escapes, Oxigraph only unescapes inside strings and IRIs, so a plain word match 
 >>> scan.services, scan.has_from, scan.first_keyword
 (['http://x/s'], True, 'SELECT')
 >>> scan_query('SELECT * { SERVICE ?endpoint { ?s ?p ?o } }  # FROM <x>')
-QueryScan(services=[None], has_from=False, first_keyword='SELECT')
+QueryScan(services=[None], has_from=False, first_keyword='SELECT', prefixes={})
 >>> scan_query('BASE <http://x/a/> LOAD <b>').first_keyword
 'LOAD'
 """
@@ -35,11 +35,13 @@ UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY"
 
 class QueryScan(NamedTuple):
     """What :func:`scan_query` found: SERVICE endpoints (None for a variable or unreadable endpoint), whether a
-    FROM clause is present, and the first keyword after the prologue (SELECT, ASK, INSERT, LOAD ...)."""
+    FROM clause is present, the first keyword after the prologue (SELECT, ASK, INSERT, LOAD ...) and the
+    PREFIX declarations (to write CONSTRUCT answers with the query's own prefixes)."""
 
     services: list
     has_from: bool
     first_keyword: str | None
+    prefixes: dict
 
 
 def _iri(token: str, base: str | None) -> str:
@@ -79,4 +81,4 @@ def scan_query(text: str) -> QueryScan:
                 services.append(prefixes[prefix] + local)
             else:
                 services.append(None)
-    return QueryScan(services, has_from, first)
+    return QueryScan(services, has_from, first, prefixes)

@@ -242,3 +242,12 @@ def test_unknown_path_is_plain_404(endpoint):
     """Unknown paths get a plain-text 404, not an HTML page."""
     r = requests.get(endpoint.base + "/nothing-here")
     assert r.status_code == 404 and r.headers["Content-Type"].startswith("text/plain")
+
+
+def test_construct_turtle_uses_the_query_prefixes(sparql):
+    """CONSTRUCT answers in Turtle are written with the PREFIX declarations of the query."""
+    query = (f"PREFIX fp: <{FP}> PREFIX fpr: <{FPR}> "
+             "CONSTRUCT { fpr:China fp:hasConcern ?c } WHERE { fpr:China fp:hasConcern ?c }")
+    r = requests.get(sparql, params={"query": query}, headers={"Accept": "text/turtle"})
+    assert f"@prefix fp: <{FP}> ." in r.text and "fpr:China fp:hasConcern" in r.text
+    assert len(parse_rdf(r, ox.RdfFormat.TURTLE)) == 5
