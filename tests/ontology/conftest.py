@@ -3,13 +3,14 @@
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
-from rdflib.namespace import XSD as _XSD  # underscored: pytest probes public conftest names and XSD warns
 
 from kg.namespaces import FP, FPK, FPR
 
 
 def make_synthetic_graph(n: int = 500) -> Graph:
     """About ``n`` individuals: states, concerns caused by actions, interests with priorities, claims."""
+    from rdflib.namespace import XSD  # imported here: pytest probes conftest globals, and XSD warns on probing
+
     g = Graph()
     states = [FPR[f"syn/state/{i}"] for i in range(max(2, n // 25))]
     for s in states:
@@ -24,11 +25,11 @@ def make_synthetic_graph(n: int = 500) -> Graph:
         g.add((action, RDF.type, FP.Sanction))
         g.add((action, FP.hasActor, actor))
         g.add((action, FP.actionKind, FPK["cameo-163"]))
-        g.add((action, FP.date, Literal("2018-10-26", datatype=_XSD.date)))
+        g.add((action, FP.date, Literal("2018-10-26", datatype=XSD.date)))
         g.add((concern, RDF.type, FP.Concern))
         g.add((holder, FP.hasConcern, concern))
         g.add((concern, FP.causedBy, action))
-        g.add((concern, FP.concernRank, Literal(i % 5 + 1, datatype=_XSD.positiveInteger)))
+        g.add((concern, FP.concernRank, Literal(i % 5 + 1, datatype=XSD.positiveInteger)))
         for interest in (low, high):
             g.add((interest, RDF.type, FP.Interest))
             g.add((holder, FP.hasInterest, interest))
