@@ -1,0 +1,220 @@
+"""The ontology's competency questions (ontology/queries/*.rq), run on the seed article, give the article's answers.
+
+The store is built as `kg build` builds it: the article's three graphs, the ontology in fpg:ontology and the
+reasoner's additions in fpg:inferred; the default graph is the union of all graphs. The expected answers are
+read off the article (paragraph numbers count the byline as 0).
+"""
+
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+import yaml
+
+from kg.namespaces import FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.reasoning import reason
+from kg.validation import load_ontology
+
+DOC = "mibae-2018-china-north-korea"
+DOC_PREFIX = f"{FPR}{DOC}/"
+SHORTEN = ((DOC_PREFIX, ""), (str(FPR), ""), ("https://w3id.org/fpkg/kinds/", "fpk:"),
+           ("https://w3id.org/fpkg/ontology#", "fp:"))
+
+
+def short(term) -> str | None:
+    """An IRI without the article's and the namespaces' prefixes (``concern/refugee-crisis``), a literal's text."""
+    if term is None:
+        return None
+    text = term.value
+    for long, brief in SHORTEN:
+        if isinstance(term, ox.NamedNode) and text.startswith(long):
+            return brief + text[len(long):]
+    return text
+
+
+@pytest.fixture(scope="module")
+def store(article, ontology_dir):
+    result = reason(article.union())
+    assert result.consistent, result.explanation
+    st = ox.Store()
+    st.load(article.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    st.load(load_ontology().serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    st.load(result.inferred.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(str(INFERRED_GRAPH)))
+    return st
+
+
+@pytest.fixture(scope="module")
+def ask(store, ontology_dir):
+    def run(name: str) -> list[dict]:
+        [path] = ontology_dir.glob(f"queries/{name}-*.rq")
+        solutions = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+        names = [v.value for v in solutions.variables]
+        return [{n: short(row[n]) for n in names} for row in solutions]
+    return run
+
+
+def test_cq01_china_puts_stability_first(ask):
+    """China ranks stability over denuclearization (¶4) and long-term stability over the short-term gains (¶11)."""
+    pairs = {(r["higher"], r["lower"]) for r in ask("cq01")}
+    assert pairs == {("interest/china-stability", "interest/china-denuclearization"),
+                     ("interest/china-stability", "interest/china-economic-exchange"),
+                     ("interest/china-stability", "interest/china-us-force-reduction")}
+    assert {r["higherKind"] for r in ask("cq01")} == {"regional stability"}
+
+
+def test_cq02_five_concerns_in_order_with_causes(ask):
+    """Beijing's five numbered concerns (¶5) come back in their order, each with what causes it."""
+    rows = ask("cq02")
+    assert [(r["rank"], r["concern"]) for r in rows] == [
+        ("1", "concern/refugee-crisis"), ("2", "concern/us-military-presence"),
+        ("3", "concern/blame-and-punishment"), ("4", "concern/economic-harm"), ("5", "concern/nuclear-accident")]
+    causes = [set(short(ox.NamedNode(c)) for c in r["causes"].split()) for r in rows]
+    assert causes == [{"action/excessive-sanctions", "action/us-military-actions"}, {"action/us-military-buildup"},
+                      {"action/us-punishment"}, {"action/un-sanctions"}, {"event/north-korean-nuclear-tests"}]
+    assert rows[3]["affects"] == f"{FPR}NortheastChina"
+
+
+def test_cq03_concerns_caused_by_us_actions(ask):
+    """"Most of these concerns are linked to U.S. actions": concerns 1-3 are caused by U.S. actions."""
+    assert {(r["rank"], r["action"]) for r in ask("cq03")} == {
+        ("1", "action/us-military-actions"), ("2", "action/us-military-buildup"), ("3", "action/us-punishment")}
+
+
+def test_cq04_reasoner_links_concerns_to_us_actions(ask):
+    """The reasoner derives fp:linkedToActionsOf the United States for the same three concerns."""
+    assert [r["rank"] for r in ask("cq04")] == ["1", "2", "3"]
+
+
+def test_cq05_stability_claim_holder_and_words(ask, seed_text_path):
+    """The stability-priority claim is the author's, anchored on its sentence in paragraph 4."""
+    sentence = "When it comes to North Korea, China prioritizes stability over all else, including denuclearization."
+    start = seed_text_path.read_text(encoding="utf-8").index(sentence)
+    assert ask("cq05") == [{"holder": "TaisukeMibae", "holderLabel": "Taisuke Mibae", "exact": sentence,
+                            "start": str(start), "end": str(start + len(sentence)), "paragraphIndex": "4"}]
+
+
+def test_cq06_views_of_others(ask):
+    """Experts (¶2), Chinese officials and experts (¶9), Beijing (¶4, ¶10) and the publisher's biography (¶15)."""
+    held = Counter(r["holder"] for r in ask("cq06"))
+    assert held == {"group/many-experts": 3, "group/chinese-officials-and-experts": 1, "China": 3,
+                    "AtlanticCouncil": 4}
+
+
+def test_cq07_claims_by_kind_match_the_annotation(ask, seed_annotation):
+    """The claim counts per kind equal those of the annotation file, read here with plain YAML; all five kinds occur."""
+    kinds = Counter(c["kind"] for c in yaml.safe_load(seed_annotation.read_text(encoding="utf-8"))["claims"])
+    names = {"belief": "fp:Belief", "assessment": "fp:Assessment", "prediction": "fp:Prediction",
+             "recommendation": "fp:Recommendation", "reported-fact": "fp:ReportedFact"}
+    assert {r["kind"]: int(r["claims"]) for r in ask("cq07")} == {names[k]: n for k, n in kinds.items()}
+    assert len(kinds) == 5
+
+
+def test_cq08_dated_events(ask):
+    """The four dated events, with the date as worded, the full date, the place and the participants."""
+    rows = {(r["event"], r["date"], r["dateAsStated"], r["place"]): set((r["participants"] or "").split())
+            for r in ask("cq08") if r["date"]}
+    people = {name: f"{FPR}{name}" for name in ("XiJinping", "ShinzoAbe", "KimJongUn", "DonaldTrump")}
+    assert rows == {
+        ("event/abe-xi-summit", "2018-10-26", "October 26", "Beijing"): {people["ShinzoAbe"], people["XiJinping"]},
+        ("event/xi-kim-summit", "2018-03", "March", "Beijing"): {people["XiJinping"], people["KimJongUn"]},
+        ("event/singapore-summit", "2018-06-12", "June 12", "Singapore"): {people["DonaldTrump"],
+                                                                           people["KimJongUn"]},
+        ("event/nk-70th-anniversary", "2018-09-09", "September", "Pyongyang"): set(),
+    }
+
+
+def test_cq09_recommendations_and_addressees(ask):
+    """Five recommendations (¶3, ¶12 twice, ¶13, ¶14), with their addressees."""
+    rows = {r["recommendation"]: {short(ox.NamedNode(a)) for a in r["addressees"].split()} for r in ask("cq09")}
+    allies = {"UnitedStates", "Japan", "SouthKorea"}
+    assert rows == {"claim/understand-china-motivations": {"group/policy-makers"},
+                    "claim/recognize-strategic-aims": {"group/us-and-allies"},
+                    "claim/guard-against-china": {"group/us-and-allies"},
+                    "claim/allied-strategy": allies, "claim/abe-xi-opportunity": allies}
+
+
+def test_cq10_us_china_relations_deteriorate(ask):
+    """"U.S.-China relations are increasingly deteriorating" (¶13)."""
+    assert [(r["relationship"], r["trend"]) for r in ask("cq10")] == [
+        ("relationship/us-china-relations", "deteriorating")]
+
+
+def test_cq11_encoder_knowledge_is_the_background_graph(ask):
+    """Wikidata items, ISO codes and the years of the dates come from the background graph only."""
+    rows = ask("cq11")
+    assert {r["graph"] for r in rows} == {f"https://w3id.org/fpkg/graph/{DOC}/background"}
+    facts = {(r["s"], r["p"], r["o"]) for r in rows}
+    match = "http://www.w3.org/2004/02/skos/core#exactMatch"
+    for state, qid, iso in (("China", "Q148", "CHN"), ("UnitedStates", "Q30", "USA"), ("Japan", "Q17", "JPN"),
+                            ("SouthKorea", "Q884", "KOR"), ("NorthKorea", "Q423", "PRK")):
+        assert (state, match, f"http://www.wikidata.org/entity/{qid}") in facts
+        assert (state, "fp:iso3166Alpha3", iso) in facts
+    assert ("event/abe-xi-summit", "fp:date", "2018-10-26") in facts
+    assert (DOC, "http://purl.org/dc/terms/issued", "2018") in facts
+
+
+def test_cq12_every_paragraph_but_the_byline_supports_a_claim(ask):
+    """Paragraphs 1-15 (body and biography) support claims, the byline none; the list of concerns (¶5) the most."""
+    counts = {int(r["index"]): int(r["claims"]) for r in ask("cq12")}
+    assert sorted(counts) == list(range(16)) and counts[0] == 0
+    assert all(counts[i] >= 1 for i in range(1, 16))
+    assert max(counts, key=counts.get) == 5
+
+
+def test_cq13_cameo_codes(ask):
+    """Abe's visit is 042, Singapore 044, sanctions 163, THAAD 154, the call for cooperation 022, tests 150."""
+    codes = {(r["action"], r["code"]) for r in ask("cq13")}
+    assert {("event/abe-xi-summit", "042"), ("event/singapore-summit", "044"), ("action/un-sanctions", "163"),
+            ("action/thaad-deployment", "154"), ("action/us-call-for-chinese-cooperation", "022"),
+            ("action/china-thaad-opposition", "110"), ("event/north-korean-nuclear-tests", "150")} <= codes
+
+
+def test_cq14_china_interests(ask):
+    """China's interests cover the six kinds the article names (¶4, ¶9-¶12)."""
+    rows = ask("cq14")
+    assert {r["actor"] for r in rows} == {"China"}
+    assert {r["kind"] for r in rows} == {"regional stability", "denuclearization", "economic exchange",
+                                         "regional influence", "national security", "strategic environment"}
+
+
+def test_cq15_us_actions(ask):
+    """The U.S. runs the maximum pressure campaign on North Korea, deploys THAAD, calls on China for cooperation."""
+    rows = {(r["action"], r["target"]) for r in ask("cq15")}
+    assert {("action/maximum-pressure-campaign", "NorthKorea"), ("action/thaad-deployment", None),
+            ("action/us-call-for-chinese-cooperation", "China"), ("action/us-military-buildup", None)} <= rows
+
+
+def test_cq16_stability_claim_asserts_the_priority(ask):
+    """The stability-priority claim supports the triple china-stability fp:prioritizedOver china-denuclearization."""
+    assert {"claim": "claim/stability-priority", "subject": "interest/china-stability",
+            "predicate": "fp:prioritizedOver", "object": "interest/china-denuclearization"} in ask("cq16")
+
+
+def test_cq17_metonyms(ask):
+    """Beijing, Washington and Pyongyang stand for their governments."""
+    assert {(r["place"], r["actor"]) for r in ask("cq17")} == {
+        ("Beijing", "China"), ("Washington", "UnitedStates"), ("Pyongyang", "NorthKorea")}
+
+
+def test_cq18_xi_absence_is_a_signal_to_pyongyang(ask):
+    """Xi's absence from the anniversary celebrations is a signal from Xi to North Korea (¶8)."""
+    assert [(r["signal"], r["actor"], r["receiver"]) for r in ask("cq18")] == [
+        ("action/xi-absence", "XiJinping", "NorthKorea")]
+
+
+def test_cq19_author_affiliations(ask):
+    """Visiting senior fellow and minister in Washington now; minister for Korean affairs in Beijing earlier (¶15)."""
+    assert {(r["organization"], r["role"], r["current"]) for r in ask("cq19")} == {
+        ("AsiaSecurityInitiative", "visiting senior fellow", "true"),
+        ("EmbassyOfJapanWashington", "minister", "true"),
+        ("EmbassyOfJapanBeijing", "minister covering Korean affairs", "false")}
+
+
+def test_cq20_inferred_links_and_inverses(ask):
+    """The reasoner adds the chain-derived links and the inverse properties."""
+    rows = {(r["s"], r["p"], r["o"]) for r in ask("cq20")}
+    assert ("concern/refugee-crisis", "fp:linkedToActionsOf", "UnitedStates") in rows
+    assert ("concern/nuclear-accident", "fp:linkedToActionsOf", "NorthKorea") in rows
+    assert ("concern/economic-harm", "fp:concernOf", "China") in rows
