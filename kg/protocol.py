@@ -233,15 +233,18 @@ class SparqlProtocol:
         options = self._dataset(query, default_graphs, named_graphs)
         try:
             result = self.store.query(query, **options)
+            accept = environ.get("HTTP_ACCEPT")
+            if isinstance(result, ox.QueryTriples):
+                fmt = pick_format(format_params, accept, GRAPH_FORMATS)
+                body = self._graph_body(result, fmt, query)
+            else:
+                fmt = pick_format(format_params, accept, RESULT_FORMATS)
+                body = self._results_body(result, fmt, query, options)
         except SyntaxError as e:
             raise self._syntax_error(query, e) from None
-        accept = environ.get("HTTP_ACCEPT")
-        if isinstance(result, ox.QueryTriples):
-            fmt = pick_format(format_params, accept, GRAPH_FORMATS)
-            body = self._graph_body(result, fmt, query)
-        else:
-            fmt = pick_format(format_params, accept, RESULT_FORMATS)
-            body = self._results_body(result, fmt, query, options)
+        except (OSError, RuntimeError) as e:  # evaluation failed: the store or an allowed SERVICE could not be read
+            raise ProtocolError("502 Bad Gateway" if "SERVICE" in query.upper() else "500 Internal Server Error",
+                                f"query evaluation failed: {e}") from None
         if environ["REQUEST_METHOD"] == "HEAD":
             body = b""
         return "200 OK", [("Content-Type", fmt.content_type), ("Vary", "Accept")], body

@@ -46,9 +46,10 @@ class Canary:
                 hits.append((self.command, self.path))
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
-                body = CANARY_ANSWER if self.path.startswith("/allowed") else b"root:x:0:0:canary\n"
+                sparql = self.path.startswith("/allowed") and "broken" not in self.path
+                body = CANARY_ANSWER if sparql else b"root:x:0:0:canary\n"
                 self.send_response(200)
-                ctype = "application/sparql-results+json" if self.path.startswith("/allowed") else "text/plain"
+                ctype = "application/sparql-results+json" if sparql else "text/plain"
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -81,7 +82,8 @@ def endpoint(canary, tmp_path_factory):
     shutil.copy(HERE / "fixtures" / "dataset.nq", store_dir / "dataset.nq")
     port = free_port()
     env = dict(os.environ, KG_TIMEOUT=str(TIMEOUT), KG_MAX_ROWS=str(MAX_ROWS), KG_WORKERS="3",
-               KG_MAX_REQUEST_BYTES=str(MAX_REQUEST_BYTES), KG_SERVICE_ALLOW=f"{canary.url}/allowed")
+               KG_MAX_REQUEST_BYTES=str(MAX_REQUEST_BYTES),
+               KG_SERVICE_ALLOW=f"{canary.url}/allowed {canary.url}/allowed-but-broken")
     started = time.monotonic()
     log = open(store_dir / "server.log", "w+")  # a file, not a pipe: a full pipe would block the server
     proc = subprocess.Popen([sys.executable, str(REPO / "server.py"), "--port", str(port), "--store-dir",

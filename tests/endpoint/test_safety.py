@@ -70,6 +70,13 @@ def test_allowed_service_is_called(sparql, canary):
     assert len(canary.hits_to("/allowed")) == 1
 
 
+def test_failing_allowed_service_is_a_plain_502(sparql, canary):
+    """An allow-listed SERVICE that answers garbage gives 502 with a plain message."""
+    query = f"SELECT ?x {{ SERVICE <{canary.url}/allowed-but-broken> {{ ?x ?y ?z }} }}"
+    r = requests.get(sparql, params={"query": query})
+    assert r.status_code == 502 and r.text.startswith("query evaluation failed")
+
+
 @pytest.mark.parametrize("params", [
     {"query": "SELECT * FROM <{c}/from> {{ ?s ?p ?o }}"},
     {"query": "SELECT * FROM NAMED <{c}/from-named> {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
