@@ -294,9 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KgError as e:
+        # One line each, even when a message quotes a multi-line tool output (a Java stack trace).
         for v in getattr(e, "violations", None) or []:
-            _stderr(str(v))
-        _stderr(f"kg {args.command}: {e}")
+            _stderr(" ".join(str(v).split()))
+        _stderr(f"kg {args.command}: {' '.join(str(e).split())}")
         return e.exit_code
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error worth a message.

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES
-from kg.store import as_quads, atomic_write, canonical_quads, sort_quads
+from kg.store import as_quads, atomic_write, canonical_quads
 
 #: Format name -> (pyoxigraph format, keeps named graphs, file extension).
 FORMATS = {
@@ -67,7 +67,7 @@ def format_name(fmt: str) -> str:
 def serialize(data, fmt: str, *, canonical: bool = False) -> bytes:
     """The bytes of ``data`` (an rdflib Dataset/Graph, a pyoxigraph Store/Dataset or quads) in format ``fmt``.
     ``canonical=True`` promises that ``data`` already is the output of :func:`kg.store.canonical_quads`
-    (the build's case), which saves canonicalizing it again.
+    (the build's case), which saves canonicalizing the dataset formats again.
 
     :raises UsageError: if the format is unknown.
     :raises StoreError: if a term cannot be represented.
@@ -79,7 +79,8 @@ def serialize(data, fmt: str, *, canonical: bool = False) -> bytes:
         items = quads if canonical else canonical_quads(quads)
     else:
         union = {ox.Quad(q.subject, q.predicate, q.object) for q in quads}
-        items = [q.triple for q in (sort_quads(union) if canonical else canonical_quads(union))]
+        # Always canonicalized: the union's blank-node labels must not depend on how the dataset was labelled.
+        items = [q.triple for q in canonical_quads(union)]
     body = ox.serialize(items, format=rdf_format,
                         prefixes=_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None)
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):

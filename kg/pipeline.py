@@ -250,8 +250,8 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
 
     result = reasoner.outcome()
     if not result.consistent:
-        raise InconsistencyError(f"the ontology and the data are inconsistent: {result.explanation}",
-                                 violations=[line for line in str(result.explanation).splitlines() if line.strip()])
+        raise InconsistencyError("the ontology and the data are inconsistent",
+                                 violations=[line for line in result.explanation.splitlines() if line.strip()])
     timings["reason"] = result.seconds
     if progress:
         progress("reason", result.seconds, f"consistent, {len(result.inferred)} inferred triples")
@@ -297,7 +297,8 @@ def _graph_key(q: ox.Quad) -> str:
 
 
 def _rdf_graph(path: Path):
-    """An RDF file (Turtle, TriG, N-Quads, N-Triples, JSON-LD) as one rdflib Graph of all its triples.
+    """An RDF file (Turtle, TriG, N-Quads, N-Triples, JSON-LD) as one rdflib Graph of its data: the triples of
+    all its graphs except ``fpg:ontology`` and ``fpg:inferred`` (a build's own additions, checked separately).
 
     :raises LoadError: if it cannot be read or parsed.
     """
@@ -316,6 +317,8 @@ def _rdf_graph(path: Path):
         raise LoadError(f"not UTF-8 text: {e.reason} at byte {e.start}", file=str(path)) from e
     except Exception as e:  # rdflib's parsers raise many unrelated types for bad syntax
         raise LoadError(f"cannot parse as {fmt}: {' '.join(str(e).split())}", file=str(path)) from e
+    for graph in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
+        dataset.remove_graph(graph)
     return _union(dataset)
 
 

@@ -108,12 +108,7 @@ def canonical_quads(data) -> list[ox.Quad]:
     dataset = ox.Dataset(as_quads(data))
     if any(isinstance(t, ox.BlankNode) for q in dataset for t in (q.subject, q.object, q.graph_name)):
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sort_quads(dataset)
-
-
-def sort_quads(quads) -> list[ox.Quad]:
-    """``quads`` in the order of :func:`canonical_quads`, blank nodes left as they are."""
-    return sorted(quads, key=_sort_key)
+    return sorted(dataset, key=_sort_key)
 
 
 # --- atomic files -----------------------------------------------------------------------------------------------
