@@ -176,8 +176,8 @@ def cmd_query(args) -> int:
         else:
             formats = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                        "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
-            out.write(result.serialize(format=formats[fmt]))
-            out.write(b"\n")
+            body = result.serialize(format=formats[fmt])
+            out.write(body if body.endswith(b"\n") else body + b"\n")
     except OSError as e:
         if isinstance(e, BrokenPipeError):
             raise
