@@ -154,7 +154,7 @@ class _FastPath:
     def _preflight(self) -> list:
         return [*self.cors, ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
                 ("Access-Control-Allow-Headers", "Content-Type, Accept"), ("Access-Control-Max-Age", "86400"),
-                ("Allow", "GET, HEAD, POST, OPTIONS"), ("Content-Length", "0")]
+                ("Allow", "GET, HEAD, POST, OPTIONS")]
 
 
 def service_description(endpoint: str, counts: dict, services: tuple) -> list:

@@ -245,8 +245,6 @@ class SparqlProtocol:
         except (OSError, RuntimeError) as e:  # evaluation failed: the store or an allowed SERVICE could not be read
             raise ProtocolError("502 Bad Gateway" if "SERVICE" in query.upper() else "500 Internal Server Error",
                                 f"query evaluation failed: {e}") from None
-        if environ["REQUEST_METHOD"] == "HEAD":
-            body = b""
         return "200 OK", [("Content-Type", fmt.content_type), ("Vary", "Accept")], body
 
     def _dataset(self, query: str, default_graphs: list, named_graphs: list) -> dict:

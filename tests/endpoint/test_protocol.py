@@ -251,3 +251,12 @@ def test_construct_turtle_uses_the_query_prefixes(sparql):
     r = requests.get(sparql, params={"query": query}, headers={"Accept": "text/turtle"})
     assert f"@prefix fp: <{FP}> ." in r.text and "fpr:China fp:hasConcern" in r.text
     assert len(parse_rdf(r, ox.RdfFormat.TURTLE)) == 5
+
+
+def test_head_gives_the_headers_of_get(sparql):
+    """HEAD on a query gives the status, type and length GET would, without a body."""
+    params = {"query": CONCERNS}
+    get, head = requests.get(sparql, params=params), requests.head(sparql, params=params)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+    assert head.headers["Content-Length"] == str(len(get.content))
