@@ -10,7 +10,8 @@ Two outputs from the same model (both deterministic for a given seed and article
 * ``--mode yaml``: ``articles/<doc>.txt`` + ``articles/<doc>.yaml`` in the annotation format of ``seeds/``
   (``seeds/README.md``), for the build benchmarks that go through ``kg.pipeline``;
 * ``--mode nquads``: one ``dataset.nq`` holding the graph the loader would make (per-document assertions,
-  background and provenance graphs plus a small inferred graph, IRIs as in the shared spec), for the query
+  background and provenance graphs plus a small inferred graph, IRIs as in the shared spec) and the ontology
+  in fpg:ontology, as a build stores it, for the query
   and HTTP benchmarks, so they do not depend on the build path.
 
 Article *k* depends only on (seed, k), so a smaller corpus is a prefix of a larger one. The number of
@@ -503,6 +504,23 @@ def articles_for(target: int, seed: int) -> int:
     return k
 
 
+def _write_ontology(out) -> int:
+    """Append the ontology and its SKOS schemes (``ontology/fpkg.ttl``, ``kinds.ttl``) as graph fpg:ontology, as a
+    build stores them; the competency questions read concept labels from there. Returns the quads written."""
+    import pyoxigraph as ox  # noqa: PLC0415 - only needed for this
+
+    graph = ox.NamedNode(FPG + "ontology")
+    n = 0
+    for name in ("fpkg.ttl", "kinds.ttl"):
+        path = HERE.parent / "ontology" / name
+        if path.exists():
+            quads = [ox.Quad(t.subject, t.predicate, t.object, graph)
+                     for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+            out.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode())
+            n += len(quads)
+    return n
+
+
 def generate(size: str, out: Path = DEFAULT_OUT, seed: int = 7, mode: str = "both",
              articles: int | None = None) -> dict:
     """Write the corpus for ``size`` under ``out/size`` and return its manifest (also saved as manifest.json).
@@ -529,6 +547,8 @@ def generate(size: str, out: Path = DEFAULT_OUT, seed: int = 7, mode: str = "bot
                 (root / "articles" / f"{m['document']['id']}.txt").write_text(m["text"], encoding="utf-8")
                 (root / "articles" / f"{m['document']['id']}.yaml").write_text(annotation_yaml(m), encoding="utf-8")
             n += 1
+        if nq:
+            quads += _write_ontology(nq)
     finally:
         if nq:
             nq.close()
