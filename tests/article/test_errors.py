@@ -1,4 +1,4 @@
-"""Invalid annotations fail with one clear error naming the file and line (fixtures are cut from the seed annotation)."""
+"""Invalid annotations fail with one clear error naming file and line (fixtures are cut from the seed annotation)."""
 
 import shutil
 
