@@ -208,7 +208,7 @@ class _Reader:
                 out.append(v)
         return tuple(out)
 
-    def document(self, raw, line) -> Document | None:
+    def document(self, raw, line, known) -> Document | None:
         where = "document"
         if not self.fields(raw, where, ("id", "text", "kind", "author"),
                            ("title", "publisher", "issued", "furniture"), line):
@@ -225,9 +225,16 @@ class _Reader:
             self.problem("document: 'furniture' must be a list of lines", self.line_of(raw, "furniture", raw.line),
                          "wrong-type")
             furniture = []
-        if None in (doc_id, text, kind):
+        people = {}
+        for key in ("author", "publisher"):
+            if isinstance(raw.get(key), list):
+                self.problem(f"document: '{key}' must be one entity id", self.line_of(raw, key, raw.line),
+                             "wrong-type")
+            else:
+                people[key] = (self.id_list(raw, key, where, raw.line, known) or (None,))[0]
+        if None in (doc_id, text, kind, people.get("author")):
             return None
-        return Document(doc_id, Path(self.file).parent / text, kind, raw.get("author"), raw.get("publisher"),
+        return Document(doc_id, Path(self.file).parent / text, kind, people["author"], people.get("publisher"),
                         self.string(raw, "title", where, raw.line), issued,
                         DEFAULT_FURNITURE + tuple(f for f in furniture if f not in DEFAULT_FURNITURE), raw.line)
 
@@ -239,6 +246,8 @@ class _Reader:
         if not self.fields(raw, where, ("type", "label"), ("wikidata", "iso3"), line):
             return None
         types = raw.get("type")
+        if types is None:
+            return None  # already reported as a missing required field
         types = tuple(types) if isinstance(types, list) else (types,)
         bad = [t for t in types if t not in ENTITY_TYPES]
         if bad or not types:
@@ -395,10 +404,7 @@ def read_annotation(path: str | Path) -> Annotation:
         if entity:
             entities[eid] = entity
     known = set(ents)  # entities with a bad field still count as declared, so one mistake gives one error
-    document = reader.document(raw.get("document"), reader.line_of(raw, "document", 1))
-    if document:
-        for key in ("author", "publisher"):
-            reader.id_list(raw["document"], key, "document", document.line, known)
+    document = reader.document(raw.get("document"), reader.line_of(raw, "document", 1), known)
     sections = {}
     for key, build in (("claims", reader.claim), ("background", reader.background)):
         items = raw.get(key)
