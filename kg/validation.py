@@ -26,7 +26,7 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.errors import LoadError
+from kg.errors import LoadError, ShapeViolation
 from kg.namespaces import PREFIXES, SH
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
@@ -52,6 +52,20 @@ class Violation:
         path = f" {self.path}" if self.path else ""
         value = f" (value {self.value})" if self.value is not None and self.value != self.node else ""
         return f"{where}{self.node}{path}{value}: {self.message} [{self.rule}]"
+
+    def to_error(self) -> ShapeViolation:
+        """This violation as the library's error type, for callers that collect or raise errors.
+
+        >>> v = Violation("<https://w3id.org/fpkg/resource/x>", "fp:heldBy", None, "needs a holder", "fp:ClaimShape",
+        ...               file="seeds/a.yaml", line=3)
+        >>> str(v.to_error())
+        'seeds/a.yaml:3: <https://w3id.org/fpkg/resource/x> fp:heldBy: needs a holder [fp:ClaimShape]'
+        """
+        path = f" {self.path}" if self.path else ""
+        value = f" (value {self.value})" if self.value is not None and self.value != self.node else ""
+        where = {} if self.file else {"node": self.node.strip("<>")}
+        text = f"{self.node}{path}{value}: {self.message}" if self.file else f"{path.strip()}{value}: {self.message}"
+        return ShapeViolation(text.strip(), file=self.file, line=self.line, rule=self.rule, **where)
 
 
 @dataclass
