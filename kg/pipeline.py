@@ -237,6 +237,11 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     stage("load", t, f"{len(articles)} article(s), {len(data)} triples")
 
     t = time.perf_counter()
+    # Imported and parsed before the fork, so the reasoner's child inherits pySHACL's modules and the cached
+    # ontology instead of paying for them a second time.
+    from kg.validation import load_ontology
+
+    load_ontology()
     reasoner = _Reasoner(data)
     try:
         violations = _shacl(articles)
@@ -257,8 +262,6 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
         progress("reason", result.seconds, f"consistent, {len(result.inferred)} inferred triples")
 
     t = time.perf_counter()
-    from kg.validation import load_ontology
-
     quads = [q for article in articles for q in as_quads(article.dataset)]
     # An inferred triple that some graph already asserts would show twice in union-graph queries.
     asserted = {q.triple for q in quads}
@@ -278,7 +281,7 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
         "claims": claims,
         "timings_s": {k: round(v, 4) for k, v in timings.items()},
     }
-    target = save_dataset(quads, directory, metadata=metadata)
+    target = save_dataset(quads, directory, metadata=metadata, canonical=True)
     stage("store", t, f"{len(quads)} quads in {target}")
 
     t = time.perf_counter()

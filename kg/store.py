@@ -175,15 +175,17 @@ def sha256_file(path: str | os.PathLike) -> str:
 
 # --- saving and reading the built dataset --------------------------------------------------------------------------
 
-def save_dataset(data, store_dir: str | os.PathLike | None = None, *, metadata: dict | None = None) -> Path:
+def save_dataset(data, store_dir: str | os.PathLike | None = None, *, metadata: dict | None = None,
+                 canonical: bool = False) -> Path:
     """Write ``data`` (anything :func:`as_quads` accepts) as the store's ``dataset.nq``, then ``build.json`` with
     ``metadata`` plus the dataset's sha256 and quad count; both atomically. Returns the path of ``dataset.nq``.
+    ``canonical=True`` promises ``data`` is already the output of :func:`canonical_quads`.
 
     :raises StoreError: if the store directory or a file cannot be written.
     """
     directory = resolve_store_dir(store_dir)
     target = directory / DATASET_FILE
-    body = ox.serialize(canonical_quads(data), format=ox.RdfFormat.N_QUADS)
+    body = ox.serialize(data if canonical else canonical_quads(data), format=ox.RdfFormat.N_QUADS)
     atomic_write(target, body)
     info = dict(metadata or {})
     info["dataset"] = {"file": DATASET_FILE, "sha256": hashlib.sha256(body).hexdigest(),
