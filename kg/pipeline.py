@@ -198,11 +198,13 @@ class _Reasoner:
 
 
 def _file_info(path: Path) -> dict:
+    """Path (relative to the repository or the working directory when inside one), sha256 and size of a file."""
     data = path.read_bytes()
-    try:
-        shown = str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        shown = str(path)
+    shown = str(path)
+    for base in (SEEDS_DIR.parent, Path.cwd()):
+        if path.resolve().is_relative_to(base.resolve()):
+            shown = str(path.resolve().relative_to(base.resolve()))
+            break
     return {"path": shown, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
@@ -262,20 +264,13 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
         progress("reason", result.seconds, f"consistent, {len(result.inferred)} inferred triples")
 
     t = time.perf_counter()
-    quads = [q for article in articles for q in as_quads(article.dataset)]
-    # An inferred triple that some graph already asserts would show twice in union-graph queries.
-    asserted = {q.triple for q in quads}
-    quads += [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(str(INFERRED_GRAPH)))
-              for q in result.inferred if q.triple not in asserted]
-    quads += [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(str(ONTOLOGY_GRAPH)))
-              for q in as_quads(load_ontology())]
-    quads = canonical_quads(quads)
+    quads = _assemble(articles, result.inferred, load_ontology())
     counts = dict(sorted(Counter(_graph_key(q) for q in quads).items()))
     claims = len({q.subject for q in quads if q.predicate.value == _RDF_TYPE and q.object.value in CLAIM_CLASSES})
     directory = resolve_store_dir(store_dir)
     metadata = {
         "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "inputs": [_file_info(p) for p in paths],
+        "inputs": _inputs(paths, articles),
         "articles": [a.doc_id for a in articles],
         "triples_per_graph": counts,
         "claims": claims,
@@ -293,6 +288,26 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     stage("export", t, f"{len(exports)} files in {out_dir}")
     timings["total"] = time.perf_counter() - begin
     return BuildReport(directory, target, exports, [a.doc_id for a in articles], counts, claims, timings)
+
+
+def _assemble(articles, inferred: list[ox.Quad], ontology) -> list[ox.Quad]:
+    """The dataset to store: the articles' graphs, the inferred triples not asserted anywhere (they would show
+    twice in union-graph queries) in ``fpg:inferred``, and the ontology in ``fpg:ontology``; canonical order."""
+    quads = [q for article in articles for q in as_quads(article.dataset)]
+    asserted = {q.triple for q in quads}
+    inferred_graph, ontology_graph = ox.NamedNode(str(INFERRED_GRAPH)), ox.NamedNode(str(ONTOLOGY_GRAPH))
+    quads += [ox.Quad(q.subject, q.predicate, q.object, inferred_graph) for q in inferred if q.triple not in asserted]
+    quads += [ox.Quad(q.subject, q.predicate, q.object, ontology_graph) for q in as_quads(ontology)]
+    return canonical_quads(quads)
+
+
+def _inputs(paths: list[Path], articles) -> list[dict]:
+    """Every file the build read, with its sha256: annotations, article texts, ontology and shapes."""
+    from kg.validation import ONTOLOGY_DIR
+
+    files = list(paths) + [a.annotation.document.text_path for a in articles]
+    files += sorted(ONTOLOGY_DIR.glob("*.ttl"))
+    return [_file_info(p) for p in dict.fromkeys(Path(f).resolve() for f in files)]
 
 
 def _graph_key(q: ox.Quad) -> str:

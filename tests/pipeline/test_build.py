@@ -59,7 +59,9 @@ def test_build_reports_stages_and_fills_the_store(built):
     assert [line.split()[2] for line in lines] == list(STAGES)
     assert all(line.split()[4] == "s" for line in lines)
     info = json.loads((store / "build.json").read_text())
-    assert info["inputs"][0]["sha256"] == sha256_file(SEED)
+    inputs = {i["path"]: i["sha256"] for i in info["inputs"]}
+    assert inputs[f"seeds/{SEED.name}"] == sha256_file(SEED) and inputs[f"seeds/{TEXT.name}"] == sha256_file(TEXT)
+    assert inputs["ontology/shapes.ttl"] == sha256_file(REPO / "ontology" / "shapes.ttl")
     assert info["articles"] == [DOC]
     assert info["dataset"]["sha256"] == sha256_file(store / DATASET_FILE)
     graphs = info["triples_per_graph"]
