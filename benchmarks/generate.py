@@ -510,11 +510,17 @@ def _write_ontology(out) -> int:
     import pyoxigraph as ox  # noqa: PLC0415 - only needed for this
 
     graph = ox.NamedNode(FPG + "ontology")
+    labels: dict = {}
+
+    def stable(term):  # the parser's blank node ids are random: number them in order of appearance
+        if isinstance(term, ox.BlankNode):
+            return labels.setdefault(term, ox.BlankNode(f"onto{len(labels)}"))
+        return term
     n = 0
     for name in ("fpkg.ttl", "kinds.ttl"):
         path = HERE.parent / "ontology" / name
         if path.exists():
-            quads = [ox.Quad(t.subject, t.predicate, t.object, graph)
+            quads = [ox.Quad(stable(t.subject), t.predicate, stable(t.object), graph)
                      for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
             out.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode())
             n += len(quads)
