@@ -337,7 +337,27 @@ def _rdf_graph(path: Path):
         raise LoadError(f"cannot parse as {fmt}: {' '.join(str(e).split())}", file=str(path)) from e
     for graph in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
         dataset.remove_graph(graph)
-    return _union(dataset)
+    return _without_ontology(_union(dataset))
+
+
+def _without_ontology(graph):
+    """``graph`` minus descriptions of the ontology's own terms and the blank nodes only they reached (OWL lists):
+    a Turtle export carries the ontology inside its union graph, and a second, partial copy of its axioms beside
+    the reasoner's own would be checked instead of the data."""
+    from rdflib import BNode
+
+    from kg.validation import load_ontology
+
+    terms = set(load_ontology().subjects())
+    for triple in [t for t in graph if t[0] in terms]:
+        graph.remove(triple)
+    while True:
+        referenced = set(graph.objects())
+        orphans = [t for t in graph if isinstance(t[0], BNode) and t[0] not in referenced]
+        if not orphans:
+            return graph
+        for triple in orphans:
+            graph.remove(triple)
 
 
 def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> ValidationReport:

@@ -183,10 +183,11 @@ def test_kill_9_during_build_leaves_previous_store_whole(built, tmp_path):
 
 
 def test_validate_command(built, tmp_path):
-    """kg validate accepts the seed annotation and the TriG export (exit 0), reports a bad annotation with
-    exit 1 and an unparsable RDF file with exit 2, one line each."""
+    """kg validate accepts the seed annotation and the TriG and Turtle exports (exit 0), reports a bad annotation
+    with exit 1 and an unparsable RDF file with exit 2, one line each."""
     store, _ = built
-    ok = run_kg("validate", str(SEED), str(store / "exports" / "fpkg.trig"), timeout=300)
+    ok = run_kg("validate", str(SEED), str(store / "exports" / "fpkg.trig"), str(store / "exports" / "fpkg.ttl"),
+                timeout=300)
     assert ok.returncode == 0, ok.stderr
     bad = annotation_copy(tmp_path, "holder: many-experts", "holder: no-such-entity")
     r = run_kg("validate", str(bad), timeout=300)
