@@ -5,11 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import xml.etree.ElementTree as ET
 
 from kg.export import export
 
-from .conftest import run_kg, sample_quads
+from .conftest import REPO, run_kg, sample_quads
 
 CONCERNS = "SELECT ?c ?k WHERE { fpr:China fp:hasConcern ?c . ?c fp:concernKind ?k }"
 
@@ -130,3 +138,30 @@ def test_default_store_dir_is_dot_kg_in_cwd(sample_store, tmp_path):
     (tmp_path / "work" / ".kg").symlink_to(sample_store)
     r = run_kg("query", "ASK { fpr:China a fp:State }", cwd=tmp_path / "work")
     assert r.returncode == 0 and r.stdout == "true\n"
+
+
+def test_serve_delegates_to_the_endpoint(sample_store):
+    """`kg serve` starts the SPARQL endpoint on the built store and answers over HTTP."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "KG_STORE_DIR": str(sample_store), "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--workers", "1"],
+                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode(
+        {"query": "ASK { <https://w3id.org/fpkg/resource/China> a <https://w3id.org/fpkg/ontology#State> }"})
+    try:
+        deadline, body = time.monotonic() + 60, None
+        while body is None and time.monotonic() < deadline:
+            assert proc.poll() is None, "kg serve exited"
+            try:
+                request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+                body = urllib.request.urlopen(request, timeout=5).read()
+            except urllib.error.HTTPError:
+                raise
+            except OSError:  # not listening yet
+                time.sleep(0.2)
+        assert body is not None and json.loads(body)["boolean"] is True
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
