@@ -6,18 +6,16 @@ what the reasoner infers (graph ``fpg:inferred``) and the ontology itself (graph
 store and the exports. Invalid input stops the build before anything is written, with every violation listed;
 the previous store and exports stay as they were. :func:`validate` runs the same checks without writing.
 
-The validators (pyshacl, owlready2) are imported inside the functions that use them, so ``import kg.pipeline``
-stays cheap. The reasoner runs in a forked child process while SHACL validation runs in this one, so the two
-overlap on a multi-core machine; SHACL violations are still reported first, exactly as if the stages ran one after
-the other, and the child is stopped when they are found.
+The stages themselves are in :mod:`kg.stages`; the validators (pyshacl, owlready2) are imported inside the
+functions that use them, so ``import kg.pipeline`` stays cheap. The reasoner runs in a forked child process while
+SHACL validation runs in this one, so the two overlap on a multi-core machine; SHACL violations are still reported
+first, exactly as if the stages ran one after the other, and the child is stopped when they are found.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import multiprocessing
-import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -27,8 +25,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import InconsistencyError, InvalidDataError, KgError, LoadError, ShapeViolation
+from kg.errors import InconsistencyError, InvalidDataError, LoadError, ShapeViolation
 from kg.namespaces import FP, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.stages import Reasoner, flatten, load_articles, read_rdf_graph, shacl_violations, union
 from kg.store import EXPORTS_DIR, as_quads, canonical_quads, resolve_store_dir, save_dataset
 
 #: Where ``build()`` looks for annotation files when given none: this repository's ``seeds/``.
@@ -83,120 +82,6 @@ def default_annotation_paths() -> list[Path]:
     return paths
 
 
-def _flatten(errors: Iterable[KgError]) -> list:
-    out: list = []
-    for e in errors:
-        out.extend(getattr(e, "violations", None) or [e])
-    return out
-
-
-def _raise_collected(errors: list[KgError]) -> None:
-    """Raise the one error, or one error listing every problem of several files (exit code of the worst kind)."""
-    if len(errors) == 1:
-        raise errors[0]
-    violations = _flatten(errors)
-    if any(not isinstance(e, InvalidDataError) for e in errors):
-        err = LoadError(f"{len(errors)} input files could not be loaded")
-        err.violations = violations
-        raise err
-    raise InvalidDataError(f"{len(errors)} annotation files have errors", violations=violations)
-
-
-def _union(*datasets):
-    """One rdflib Graph with the triples of every graph of ``datasets``: shapes span an article's graphs."""
-    import rdflib
-
-    g = rdflib.Graph()
-    for dataset in datasets:
-        for s, p, o, _ in dataset.quads((None, None, None, None)):
-            g.add((s, p, o))
-    return g
-
-
-def _load(paths: list[Path]):
-    from kg.loader import load_article
-
-    articles, errors = [], []
-    for path in paths:
-        try:
-            articles.append(load_article(path))
-        except KgError as e:
-            errors.append(e)
-    if errors:
-        _raise_collected(errors)
-    return articles
-
-
-def _shacl(articles) -> list[str]:
-    from kg.validation import validate_graph
-
-    lines: list[str] = []
-    for article in articles:
-        result = validate_graph(_union(article.dataset), origins=article.origins)
-        lines.extend(str(v) for v in result.violations)
-    return lines
-
-
-@dataclass
-class _Reasoned:
-    consistent: bool
-    explanation: str
-    inferred: list[ox.Quad]
-    seconds: float
-
-
-def _reason_in_child(graph, send) -> None:
-    """Child process: run the reasoner and send back the outcome (inferred triples as N-Triples) or the error."""
-    os.setpgid(0, 0)  # its own process group, so the parent can stop HermiT's JVM along with it
-    start = time.perf_counter()
-    try:
-        from kg.reasoning import reason
-
-        result = reason(graph)
-        send.send(("ok", result.consistent, str(result.explanation),
-                   result.inferred.serialize(format="nt", encoding="utf-8"), time.perf_counter() - start))
-    except BaseException as e:  # handed to the parent, which raises it
-        send.send(("error", e if isinstance(e, KgError) else KgError(f"reasoner failed: {type(e).__name__}: {e}")))
-    finally:
-        send.close()
-
-
-class _Reasoner:
-    """kg.reasoning.reason in a forked process, so HermiT (JVM start included) runs while SHACL validates:
-    a thread would share the GIL with pySHACL for the Python half of the reasoner's work."""
-
-    def __init__(self, graph):
-        ctx = multiprocessing.get_context("fork")
-        self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_reason_in_child, args=(graph, send), daemon=True)
-        self._proc.start()
-        send.close()
-
-    def outcome(self) -> _Reasoned:
-        """Wait for the child and return its result.
-
-        :raises KgError: whatever the reasoner raised, or if the child died without an answer.
-        """
-        try:
-            message = self._recv.recv()
-        except EOFError:
-            raise KgError(f"the reasoner process died (exit code {self._proc.exitcode})") from None
-        finally:
-            self._proc.join()
-        if message[0] == "error":
-            raise message[1]
-        _, consistent, explanation, nt, seconds = message
-        return _Reasoned(consistent, explanation, list(ox.parse(nt, ox.RdfFormat.N_TRIPLES)), seconds)
-
-    def cancel(self) -> None:
-        """Stop the child and its JVM: the build failed before their answer mattered."""
-        try:
-            os.killpg(self._proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self._proc.join()
-
-
 def _file_info(path: Path) -> dict:
     """Path (relative to the repository or the working directory when inside one), sha256 and size of a file."""
     data = path.read_bytes()
@@ -234,8 +119,8 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     paths = [Path(p) for p in annotation_paths] if annotation_paths is not None else default_annotation_paths()
 
     t = time.perf_counter()
-    articles = _load(paths)
-    data = _union(*(a.dataset for a in articles))
+    articles = load_articles(paths)
+    data = union(*(a.dataset for a in articles))
     stage("load", t, f"{len(articles)} article(s), {len(data)} triples")
 
     t = time.perf_counter()
@@ -244,9 +129,9 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     from kg.validation import load_ontology
 
     load_ontology()
-    reasoner = _Reasoner(data)
+    reasoner = Reasoner(data)
     try:
-        violations = _shacl(articles)
+        violations = shacl_violations(articles)
     except BaseException:
         reasoner.cancel()
         raise
@@ -314,52 +199,6 @@ def _graph_key(q: ox.Quad) -> str:
     return "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
 
 
-def _rdf_graph(path: Path):
-    """An RDF file (Turtle, TriG, N-Quads, N-Triples, JSON-LD) as one rdflib Graph of its data: the triples of
-    all its graphs except ``fpg:ontology`` and ``fpg:inferred`` (a build's own additions, checked separately).
-
-    :raises LoadError: if it cannot be read or parsed.
-    """
-    import rdflib
-
-    fmt = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld"}.get(
-        path.suffix.lower())
-    if fmt is None:
-        raise LoadError("unknown file type; expected .yaml, .ttl, .trig, .nq, .nt or .jsonld", file=str(path))
-    dataset = rdflib.Dataset()
-    try:
-        dataset.parse(path, format=fmt)
-    except FileNotFoundError:
-        raise LoadError("no such file", file=str(path)) from None
-    except UnicodeDecodeError as e:
-        raise LoadError(f"not UTF-8 text: {e.reason} at byte {e.start}", file=str(path)) from e
-    except Exception as e:  # rdflib's parsers raise many unrelated types for bad syntax
-        raise LoadError(f"cannot parse as {fmt}: {' '.join(str(e).split())}", file=str(path)) from e
-    for graph in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
-        dataset.remove_graph(graph)
-    return _without_ontology(_union(dataset))
-
-
-def _without_ontology(graph):
-    """``graph`` minus descriptions of the ontology's own terms and the blank nodes only they reached (OWL lists):
-    a Turtle export carries the ontology inside its union graph, and a second, partial copy of its axioms beside
-    the reasoner's own would be checked instead of the data."""
-    from rdflib import BNode
-
-    from kg.validation import load_ontology
-
-    terms = set(load_ontology().subjects())
-    for triple in [t for t in graph if t[0] in terms]:
-        graph.remove(triple)
-    while True:
-        referenced = set(graph.objects())
-        orphans = [t for t in graph if isinstance(t[0], BNode) and t[0] not in referenced]
-        if not orphans:
-            return graph
-        for triple in orphans:
-            graph.remove(triple)
-
-
 def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> ValidationReport:
     """Check files without building: annotation YAML (loaded as the build loads it) or RDF data (Turtle, TriG,
     N-Quads, N-Triples, JSON-LD). Every file is checked against the SHACL shapes; with ``reason`` the union of
@@ -378,20 +217,20 @@ def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> Vali
             try:
                 article = load_article(path)
             except InvalidDataError as e:
-                violations.extend(str(v) for v in _flatten([e]))
+                violations.extend(str(v) for v in flatten([e]))
                 continue
-            graph, origins = _union(article.dataset), article.origins
+            graph, origins = union(article.dataset), article.origins
         else:
-            graph, origins = _rdf_graph(path), None
+            graph, origins = read_rdf_graph(path), None
         violations.extend(str(v) for v in validate_graph(graph, origins=origins).violations)
         graphs.append(graph)
     if reason and graphs and not violations:
         from kg.reasoning import reason as run_reasoner
 
-        union = graphs[0]
+        combined = graphs[0]
         for g in graphs[1:]:
-            union += g
-        result = run_reasoner(union)
+            combined += g
+        result = run_reasoner(combined)
         if not result.consistent:
             violations.append(f"inconsistent with the ontology: {' '.join(str(result.explanation).split())}")
     return ValidationReport([str(p) for p in files], violations)
