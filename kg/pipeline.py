@@ -225,12 +225,10 @@ def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> Vali
         violations.extend(str(v) for v in validate_graph(graph, origins=origins).violations)
         graphs.append(graph)
     if reason and graphs and not violations:
-        from kg.reasoning import reason as run_reasoner
-
         combined = graphs[0]
         for g in graphs[1:]:
             combined += g
-        result = run_reasoner(combined)
+        result = Reasoner(combined).outcome()
         if not result.consistent:
             violations.append(f"inconsistent with the ontology: {' '.join(str(result.explanation).split())}")
     return ValidationReport([str(p) for p in files], violations)
