@@ -95,6 +95,11 @@ def _expand(name: str) -> str:
 
 
 def _compact(iri: str) -> str:
+    """An IRI as prefix:local for display (longest matching namespace), else in angle brackets.
+
+    >>> _compact("https://w3id.org/fpkg/resource/doc/claim/c1"), _compact("http://example.org/x")
+    ('fpr:doc/claim/c1', '<http://example.org/x>')
+    """
     from kg.namespaces import PREFIXES
 
     best = max((ns for ns in PREFIXES.values() if iri.startswith(str(ns))), key=lambda ns: len(str(ns)), default=None)
@@ -119,6 +124,14 @@ def _cell(term) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]], width: int) -> str:
+    """Rows as an aligned text table, cells clipped to ``width`` characters (0: never), with a row count.
+
+    >>> print(_table(["s", "o"], [["fpr:China", "a long value"]], 10), end="")
+    s         | o
+    ----------+-----------
+    fpr:China | a long va…
+    (1 row)
+    """
     def clip(text: str) -> str:
         text = " ".join(text.split())
         return text if not width or len(text) <= width else text[:width - 1] + "…"
