@@ -37,14 +37,15 @@ def _stderr(line: str) -> None:
 
 # --- commands -------------------------------------------------------------------------------------------------------
 
+def _progress(stage: str, seconds: float, detail: str) -> None:
+    _stderr(f"kg build: {stage:<7} {seconds:6.2f} s  {detail}")
+
+
 def cmd_build(args) -> int:
     from kg.pipeline import build
 
-    def progress(stage: str, seconds: float, detail: str) -> None:
-        if not args.quiet:
-            _stderr(f"kg build: {stage:<7} {seconds:6.2f} s  {detail}")
-
-    report = build(args.files or None, store_dir=args.store_dir, export_dir=args.export_dir, progress=progress)
+    report = build(args.files or None, store_dir=args.store_dir, export_dir=args.export_dir,
+                   progress=None if args.quiet else _progress)
     print(f"built {report.triples} triples, {report.claims} claims from {len(report.articles)} article(s) "
           f"in {report.timings['total']:.2f} s")
     for graph, n in report.triples_per_graph.items():
@@ -237,16 +238,16 @@ def cmd_stats(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    try:
-        from kg.app import serve
-    except ImportError as e:
-        raise UsageError(f"the server is not available: {e}") from e
-    options = {"store_dir": args.store_dir}
-    if args.store:
-        options["persistent_path"] = args.store
-    if args.workers:
-        options["workers"] = args.workers
-    serve(args.host, args.port, **options)
+    from kg.app import serve
+    from kg.store import DATASET_FILE, resolve_store_dir
+
+    if not (resolve_store_dir(args.store_dir) / DATASET_FILE).is_file():
+        # Issue: serving a fresh clone must work in one step, so build first (heavy imports only then).
+        from kg.pipeline import build
+
+        build(store_dir=args.store_dir, progress=_progress)
+    serve(args.host, args.port, args.store_dir, persistent_path=args.store, workers=args.workers,
+          timeout=args.timeout)
     return 0
 
 
@@ -294,9 +295,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("serve", parents=[common, persistent], help="serve the SPARQL endpoint")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=5000)
-    p.add_argument("--workers", type=int, help="number of server worker processes")
+    p.add_argument("--host", default=os.environ.get("KG_HOST", "127.0.0.1"), help="default: $KG_HOST, else 127.0.0.1")
+    p.add_argument("--port", type=int, default=int(os.environ.get("KG_PORT", "5000")), help="default: $KG_PORT, else 5000")
+    p.add_argument("--workers", type=int, help="number of server worker processes (default: $KG_WORKERS, else CPUs + 1)")
+    p.add_argument("--timeout", type=float, help="query timeout in seconds (default: $KG_TIMEOUT, else 30)")
     p.set_defaults(func=cmd_serve)
     return parser
 
