@@ -149,6 +149,36 @@ def rdflib_endpoint_server(nq: Path) -> Server:
     return Server("rdflib-endpoint", [sys.executable, "-c", RDFLIB_ENDPOINT, str(nq), str(port)], port, "/sparql")
 
 
+GTHREAD_APP = """
+import sys
+from gunicorn.app.base import BaseApplication
+from kg.app import create_app, load_settings
+from kg.store import open_store
+port, store_dir = int(sys.argv[1]), sys.argv[2]
+settings = load_settings({"STORE_DIR": store_dir})
+store = open_store(store_dir)
+options = {"bind": f"127.0.0.1:{port}", "workers": int(sys.argv[3]), "worker_class": "gthread", "threads": 1,
+           "keepalive": 5, "timeout": int(settings["TIMEOUT"]) + 10, "preload_app": True, "accesslog": None,
+           "control_socket_disable": True}
+class Server(BaseApplication):
+    def load_config(self):
+        for key, value in options.items():
+            self.cfg.set(key, value)
+    def load(self):
+        return create_app(settings, store)
+Server().run()
+"""
+
+
+def our_app_gthread(repo: Path, store_dir: Path) -> Server:
+    """Our Flask app (``kg.app.create_app``, same settings and safety checks) under gunicorn ``gthread`` workers with
+    keep-alive, one thread per worker: the configuration proposed in ANALYSIS.md, measured beside the real one."""
+    port = free_port()
+    return Server("fpkg app, gthread keep-alive (proposed)",
+                  [sys.executable, "-c", GTHREAD_APP, str(port), str(store_dir), str((os.cpu_count() or 1) + 1)],
+                  port, "/sparql", cwd=str(repo))
+
+
 def our_server(repo: Path, store_dir: Path, extra: list[str] | None = None) -> Server:
     """``python server.py`` (gunicorn, every safety feature at its default: on) over the store in ``store_dir``."""
     port = free_port()
