@@ -1,14 +1,14 @@
-"""HermiT (through owlready2) on the ontology and data: consistency, clear inconsistency reports, inferences."""
+"""HermiT on the ontology and data: consistency, clear inconsistency reports, inferences, pruned input."""
 
 import time
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.namespaces import FP, FPR
-from kg.reasoning import reason, reasoner_input
+from kg.reasoning import prune, reason, reasoner_input
 from kg.validation import load_ontology
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -110,3 +110,48 @@ def test_reasoning_over_500_individuals_takes_under_a_minute(synthetic_graph):
     assert elapsed < 60, f"HermiT took {elapsed:.1f}s"
     assert len(set(result.inferred.subject_objects(FP.linkedToActionsOf))) == len(
         set(data.subjects(RDF.type, FP.Concern)))
+
+
+def _prune_fixture() -> Graph:
+    return Graph().parse(data="""
+        @prefix fp: <https://w3id.org/fpkg/ontology#> .
+        @prefix oa: <http://www.w3.org/ns/oa#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @base <https://w3id.org/fpkg/resource/> .
+        <d/claim/a> a fp:Belief ; rdfs:label "a" ; fp:about <China> ; fp:statement "China worries." ;
+            fp:hasTextAnchor <d/claim/a/anchor> .
+        <d/claim/a/anchor> a oa:Annotation ; oa:hasBody <d/claim/a> ; oa:exact "worries" .
+        <odd> fp:about <China> .
+        <d/claim/a/odd-anchor> a oa:Annotation, fp:State .
+        """, format="turtle")
+
+
+def test_prune_leaves_out_annotations_plumbing_and_redundant_values():
+    """Labels, oa:-only nodes with their links, and a typed claim's fp:about/fp:statement are not given to HermiT."""
+    data = _prune_fixture()
+    merged, _ = reasoner_input(data, load_ontology())
+    pruned = prune(merged, load_ontology())
+    claim, anchor = _r("d/claim/a"), _r("d/claim/a/anchor")
+    assert not list(pruned.triples((None, RDFS.label, None)))
+    assert not list(pruned.triples((anchor, None, None))) and not list(pruned.triples((None, None, anchor)))
+    assert not list(pruned.triples((claim, FP.about, None))) and not list(pruned.triples((claim, FP.statement, None)))
+    assert (claim, RDF.type, FP.Belief) in pruned
+    assert len(pruned) < len(merged)
+
+
+def test_prune_keeps_what_could_matter():
+    """A value whose domain the subject lacks, and an annotation node typed with an fp: class, are kept."""
+    data = _prune_fixture()
+    pruned = prune(reasoner_input(data, load_ontology())[0], load_ontology())
+    assert (_r("odd"), FP.about, FPR.China) in pruned
+    assert (_r("d/claim/a/odd-anchor"), RDF.type, FP.State) in pruned
+    assert (FP.hasConcern, RDF.type, OWL.ObjectProperty) in pruned
+
+
+def test_pruned_input_still_finds_a_clash_on_an_annotated_claim():
+    """A claim of two disjoint kinds is found inconsistent though its anchor and labels were pruned."""
+    data = _prune_fixture()
+    data.add((_r("d/claim/a"), RDF.type, FP.Recommendation))
+    result = reason(data)
+    assert not result.consistent
+    assert "is both fp:Belief and fp:Recommendation" in result.explanation
