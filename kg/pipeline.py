@@ -124,8 +124,8 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     stage("load", t, f"{len(articles)} article(s), {len(data)} triples")
 
     t = time.perf_counter()
-    # Imported and parsed before the fork, so the reasoner's child inherits pySHACL's modules and the cached
-    # ontology instead of paying for them a second time.
+    # The reasoner's child is forked as soon as the data is there, with the ontology parsed first (both sides
+    # need it) but before pySHACL is imported (only this side needs it): HermiT's JVM is the longest stage.
     from kg.validation import load_ontology
 
     load_ontology()

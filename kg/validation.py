@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import LoadError, ShapeViolation
 from kg.namespaces import PREFIXES, SH
@@ -107,6 +106,26 @@ def load_shapes() -> Graph:
     return _parse_files([SHAPES_FILE])
 
 
+@lru_cache(maxsize=1)
+def shapes_ontology() -> Graph:
+    """The part of the ontology the shapes can see (cached, do not mutate): ``rdf:type``, ``rdfs:subClassOf``
+    and the triples whose predicate the shapes name (paths such as ``skos:inScheme`` or ``skos:notation``).
+    No shape is closed, so the rest (definitions, OWL axioms: 1,475 -> 353 triples) cannot change a verdict; it
+    only made pySHACL copy and search a bigger graph.
+
+    :raises LoadError: if the ontology or the shapes do not parse.
+    """
+    named = {RDF.type, RDFS.subClassOf} | {o for o in load_shapes().objects() if isinstance(o, URIRef)}
+    subset = Graph()
+    subset += (t for t in load_ontology() if t[1] in named and not _owl_declaration(t, named))
+    return subset
+
+
+def _owl_declaration(triple, named: set) -> bool:
+    """``x a owl:Class`` and the like: no shape targets or requires an OWL vocabulary class it does not name."""
+    return triple[1] == RDF.type and str(triple[2]).startswith(str(OWL)) and triple[2] not in named
+
+
 def _short(graph: Graph, term) -> str | None:
     if term is None:
         return None
@@ -159,11 +178,13 @@ def validate_graph(data: Graph, *, origins: dict | None = None) -> ValidationRes
 
     :raises LoadError: if the ontology or the shapes do not parse.
     """
+    import pyshacl  # 0.4-0.7 s to import: only when validating, so a build can fork its reasoner first
+
     shapes = load_shapes()
     # The data is validated together with the ontology in one graph. pySHACL's own ont_graph mixing deep-clones
     # every owl:NamedIndividual along all its links, which explodes on the SKOS schemes (minutes for 200 concepts).
     mixed = Graph()
-    mixed += load_ontology()
+    mixed += shapes_ontology()
     if hasattr(data, "quads"):
         # A Dataset: validate the union of its named graphs, as the SPARQL endpoint presents it.
         for s, p, o, _ in data.quads((None, None, None, None)):
