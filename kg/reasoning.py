@@ -76,12 +76,10 @@ def _declared(ontology: Graph) -> set:
     return {s for t in _DECLARATIONS for s in ontology.subjects(RDF.type, t)}
 
 
-def reasoner_input(data: Graph, ontology: Graph) -> tuple[Graph, int]:
-    """The ontology plus the part of ``data`` the reasoner can use, and how many data triples were left out."""
+def _usable(data: Graph, ontology: Graph) -> tuple[list, int]:
+    """The triples of ``data`` the reasoner can use, and how many were left out."""
     declared = _declared(ontology)
-    merged = Graph()
-    merged += ontology
-    skipped = 0
+    kept, skipped = [], 0
     for s, p, o in data:
         if p in _REIFICATION or (p == RDF.type and o == RDF.Statement):
             skipped += 1
@@ -92,7 +90,16 @@ def reasoner_input(data: Graph, ontology: Graph) -> tuple[Graph, int]:
         elif p != RDF.type and p not in declared and not str(p).startswith((str(RDFS), str(OWL))):
             skipped += 1
         else:
-            merged.add((s, p, o))
+            kept.append((s, p, o))
+    return kept, skipped
+
+
+def reasoner_input(data: Graph, ontology: Graph) -> tuple[Graph, int]:
+    """The ontology plus the part of ``data`` the reasoner can use, and how many data triples were left out."""
+    kept, skipped = _usable(data, ontology)
+    merged = Graph()
+    merged += ontology
+    merged += kept
     return merged, skipped
 
 
@@ -120,8 +127,9 @@ def _has_class(ontology: Graph, closure: set, cls) -> bool:
     return cls in closure
 
 
-def prune(merged: Graph, ontology: Graph) -> Graph:
-    """``merged`` (ontology plus data) without what cannot change HermiT's verdict or the kept inferences:
+def prune(merged, ontology: Graph) -> Graph:
+    """``merged`` (triples of the ontology plus data) without what cannot change HermiT's verdict or the kept
+    inferences:
     annotation assertions, Web Annotation plumbing (nodes typed only with ``oa:`` classes, and links to them),
     and values of :func:`_simple_properties` whose domain and range their subject and object already have by
     their asserted types (data values only when plain strings, which cannot be ill-typed)."""
@@ -129,8 +137,8 @@ def prune(merged: Graph, ontology: Graph) -> Graph:
     supers = _superclasses(ontology)
     terms = set(ontology.subjects())
     types: dict = {}
-    for s, o in merged.subject_objects(RDF.type):
-        if s not in terms:
+    for s, p, o in merged:
+        if p == RDF.type and s not in terms:
             types.setdefault(s, set()).add(o)
     plumbing = {s for s, ts in types.items() if all(str(t).startswith(_OA) for t in ts)}
     closure = {s: set().union(*(supers.get(t, {t}) for t in ts)) for s, ts in types.items()}
@@ -146,11 +154,8 @@ def prune(merged: Graph, ontology: Graph) -> Graph:
         return not isinstance(o, Literal) and all(_has_class(ontology, closure.get(o, set()), r) for r in ranges)
 
     pruned = Graph()
-    for s, p, o in merged:
-        if p in annotation or s in plumbing or o in plumbing or (p in simple and s not in terms and
-                                                                 redundant(s, p, o)):
-            continue
-        pruned.add((s, p, o))
+    pruned += (t for t in merged if not (t[1] in annotation or t[0] in plumbing or t[2] in plumbing
+                                         or (t[1] in simple and t[0] not in terms and redundant(*t))))
     return pruned
 
 
@@ -262,8 +267,8 @@ def explain_clash(data: Graph, ontology: Graph) -> str:
     return "\n".join(lines)
 
 
-def _completion(graph: Graph, ontology: Graph) -> Graph:
-    """Inverse and symmetric property values and named fp: superclass types entailed by ``graph``."""
+def _completion(graphs: tuple[Graph, ...], ontology: Graph) -> Graph:
+    """Inverse and symmetric property values and named fp: superclass types entailed by the union of ``graphs``."""
     extra = Graph()
     inverses = {}
     for p, q in ontology.subject_objects(OWL.inverseOf):
@@ -271,21 +276,21 @@ def _completion(graph: Graph, ontology: Graph) -> Graph:
         inverses.setdefault(q, set()).add(p)
     for p in ontology.subjects(RDF.type, OWL.SymmetricProperty):
         inverses.setdefault(p, set()).add(p)
-    for p, qs in inverses.items():
-        for s, o in graph.subject_objects(p):
-            if isinstance(o, URIRef):
-                for q in qs:
-                    extra.add((o, q, s))
     supers = _superclasses(ontology)
-    for s, t in graph.subject_objects(RDF.type):
-        for sup in supers.get(t, ()):
-            extra.add((s, RDF.type, sup))
+    for graph in graphs:
+        for p, qs in inverses.items():
+            for s, o in graph.subject_objects(p):
+                if isinstance(o, URIRef):
+                    for q in qs:
+                        extra.add((o, q, s))
+        for s, t in graph.subject_objects(RDF.type):
+            for sup in supers.get(t, ()):
+                extra.add((s, RDF.type, sup))
     return extra
 
 
 def _keep(triple) -> bool:
-    """Only types and object-property values of fpr: resources: HermiT infers no data values, and owlready2
-    hands asserted strings back typed xsd:string, which rdflib would not match against the plain originals."""
+    """Only types and object-property values of fpr: resources: HermiT is asked for no data values."""
     s, p, o = triple
     if not str(s).startswith(str(FPR)) or s == o or isinstance(o, Literal):
         return False
@@ -308,16 +313,16 @@ def reason(data: Graph, ontology: Graph | None = None) -> ReasoningResult:
         for s, p, o, _ in data.quads((None, None, None, None)):
             union.add((s, p, o))
         data = union
-    merged, skipped = reasoner_input(data, ontology)
+    kept, skipped = _usable(data, ontology)
     note = (f"{skipped} data triple(s) not given to the reasoner (reification, xsd:date/gYear/gYearMonth "
             f"literals, or terms the ontology does not declare)" if skipped else "")
-    output = _run_hermit(prune(merged, ontology))
+    output = _run_hermit(prune([*ontology, *kept], ontology))
     if output is None:
         why = explain_clash(data, ontology) or "HermiT gave no detail and no disjoint types were found"
         return ReasoningResult(consistent=False, explanation=f"inconsistent: {why}",
                                seconds=time.perf_counter() - started)
     entailed = _entailed(output)
-    entailed += _completion(entailed + data, ontology)
+    entailed += _completion((entailed, data), ontology)
     inferred = Graph()
     for prefix, ns in PREFIXES.items():
         inferred.bind(prefix, ns)
