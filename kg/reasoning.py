@@ -1,10 +1,10 @@
 """OWL reasoning over the ontology plus data with HermiT (as bundled by owlready2): consistency and inferences.
 
-owlready2 is imported here only (the server never needs it). HermiT runs in Java (``java`` must be on the PATH).
-HermiT's command line is run directly, with owlready2's own ``JAVA_EXE`` and classpath (its HermiT build with the
-``-Y`` option), instead of through ``owlready2.sync_reasoner_hermit``, because that call cost more than the
-reasoning itself. Measured on the seed article (2 cores, loaded machine): sync_reasoner_hermit always asks for
-``-c -O -D -I -Y``; object and data property classification (``-O -D``), which nothing here uses, cost ~1 s of
+HermiT runs in Java (``java`` must be on the PATH); owlready2 provides it and is imported by :mod:`kg.hermit`
+only (the server never needs it). HermiT's command line is run directly (:mod:`kg.hermit`), with owlready2's own
+``JAVA_EXE`` and HermiT build (with its ``-Y`` option), instead of through ``owlready2.sync_reasoner_hermit``,
+because that call cost more than the reasoning itself. Measured on the seed article (2 cores, loaded machine):
+sync_reasoner_hermit always asks for ``-c -O -D -I -Y``; object and data property classification (``-O -D``), which nothing here uses, cost ~1 s of
 the JVM's time, and owlready2's own work (loading the input into its SQLite world, saving it back to a file,
 applying the results, reading them out as rdflib triples) 1.2-1.7 s of Python. Running ``-c -I -Y`` on the
 pruned input below and reading its ``Type(...)`` and property-instance lines takes reason() from 4.2-5.5 s to
@@ -34,10 +34,7 @@ transitivity, inverses and symmetry. Never literals, ``owl:Thing``, ``owl:NamedI
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import tempfile
 import time
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -46,6 +43,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.errors import KgError
+from kg.hermit import run_hermit
 from kg.namespaces import FP, FPR, PREFIXES
 from kg.validation import load_ontology
 
@@ -157,32 +155,6 @@ def prune(merged, ontology: Graph) -> Graph:
     pruned += (t for t in merged if not (t[1] in annotation or t[0] in plumbing or t[2] in plumbing
                                          or (t[1] in simple and t[0] not in terms and redundant(*t))))
     return pruned
-
-
-def _run_hermit(graph: Graph) -> str | None:
-    """HermiT's output for ``graph`` (``-c -I -Y``), or None if it finds the ontology inconsistent.
-
-    :raises KgError: if Java cannot be run or HermiT fails otherwise.
-    """
-    import owlready2  # for its Java executable setting and its HermiT build (the -Y option is owlready2's)
-    from owlready2.reasoning import _HERMIT_CLASSPATH, JAVA_MEMORY
-
-    with tempfile.NamedTemporaryFile("wb", suffix=".nt", delete=False) as tmp:
-        tmp.write(graph.serialize(format="nt", encoding="utf-8"))
-    command = [owlready2.JAVA_EXE, f"-Xmx{JAVA_MEMORY}M", "-cp", _HERMIT_CLASSPATH,
-               "org.semanticweb.HermiT.cli.CommandLine", "-c", "-I", "-Y", f"file://{tmp.name}"]
-    try:
-        run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
-    except OSError as exc:
-        raise KgError(f"HermiT failed: cannot run {owlready2.JAVA_EXE}: {exc}", rule="owl-reasoning") from exc
-    finally:
-        os.unlink(tmp.name)
-    output = run.stdout.decode("utf-8", errors="replace")
-    if run.returncode == 1 and "Inconsistent ontology" in output:
-        return None
-    if run.returncode:
-        raise KgError(f"HermiT failed: Java error message is:\n{output}", rule="owl-reasoning")
-    return output
 
 
 def _entailed(output: str) -> Graph:
@@ -316,7 +288,7 @@ def reason(data: Graph, ontology: Graph | None = None) -> ReasoningResult:
     kept, skipped = _usable(data, ontology)
     note = (f"{skipped} data triple(s) not given to the reasoner (reification, xsd:date/gYear/gYearMonth "
             f"literals, or terms the ontology does not declare)" if skipped else "")
-    output = _run_hermit(prune([*ontology, *kept], ontology))
+    output = run_hermit(prune([*ontology, *kept], ontology).serialize(format="nt", encoding="utf-8"))
     if output is None:
         why = explain_clash(data, ontology) or "HermiT gave no detail and no disjoint types were found"
         return ReasoningResult(consistent=False, explanation=f"inconsistent: {why}",

@@ -1,0 +1,71 @@
+"""HermiT's command line with a class-data-sharing archive: made in the background, used, and safely ignored."""
+
+import time
+
+import pytest
+from rdflib import Graph
+
+from kg.hermit import _jvm_options, _owlready_hermit, cache_dir, run_hermit
+from kg.reasoning import _entailed, prune, reasoner_input
+from kg.validation import load_ontology
+
+INCONSISTENT = b"""<https://w3id.org/fpkg/resource/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> \
+<https://w3id.org/fpkg/ontology#State> .
+<https://w3id.org/fpkg/resource/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> \
+<https://w3id.org/fpkg/ontology#Person> .
+"""
+
+
+@pytest.fixture
+def ontology_nt() -> bytes:
+    merged, _ = reasoner_input(Graph(), load_ontology())
+    return prune(merged, load_ontology()).serialize(format="nt", encoding="utf-8") + INCONSISTENT.replace(
+        b"#Person", b"#State")
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("KG_HERMIT_CDS", raising=False)
+    java, hermit, _ = _owlready_hermit()
+    return java, hermit, cache_dir(java, hermit)
+
+
+def test_archive_is_made_in_the_background_then_used_with_the_same_answers(cache, ontology_nt):
+    """The first run records its classes and a background dump leaves hermit.jsa; later runs use it, same output."""
+    java, hermit, directory = cache
+    first = run_hermit(ontology_nt)
+    deadline = time.time() + 120
+    while not (directory / "hermit.jsa").exists() and time.time() < deadline:
+        time.sleep(0.5)
+    assert (directory / "hermit.jsa").exists()
+    options, classpath, record = _jvm_options(java, hermit)
+    assert f"-XX:SharedArchiveFile={directory / 'hermit.jsa'}" in options and record is None
+    assert set(_entailed(run_hermit(ontology_nt))) == set(_entailed(first))
+    assert not list(directory.glob("classes.*.lst")) and not (directory / "dump.lock").exists()
+
+
+def test_a_corrupt_archive_is_ignored(cache, ontology_nt, monkeypatch):
+    """A damaged hermit.jsa does not break reasoning: the JVM loads the classes itself, same answers."""
+    _, _, directory = cache
+    directory.mkdir(parents=True)
+    (directory / "hermit.jsa").write_bytes(b"not an archive" * 100)
+    with_archive = set(_entailed(run_hermit(ontology_nt)))
+    monkeypatch.setenv("KG_HERMIT_CDS", "0")
+    assert with_archive == set(_entailed(run_hermit(ontology_nt)))
+    assert len(with_archive) > 0
+
+
+def test_archive_can_be_turned_off(cache, monkeypatch):
+    """KG_HERMIT_CDS=0 runs HermiT on owlready2's own classpath, with no cache."""
+    java, hermit, _ = cache
+    monkeypatch.setenv("KG_HERMIT_CDS", "0")
+    assert cache_dir(java, hermit) is None
+    options, classpath, record = _jvm_options(java, hermit)
+    assert options == [] and record is None and classpath.startswith(str(hermit))
+
+
+def test_inconsistent_input_gives_none():
+    """HermiT's 'Inconsistent ontology' exit is reported as None, not as an error."""
+    merged, _ = reasoner_input(Graph(), load_ontology())
+    assert run_hermit(merged.serialize(format="nt", encoding="utf-8") + INCONSISTENT) is None
