@@ -120,7 +120,8 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
 
     t = time.perf_counter()
     articles = load_articles(paths)
-    data = union(*(a.dataset for a in articles))
+    graphs = [union(a.dataset) for a in articles]  # SHACL validates each article on its own union graph
+    data = graphs[0] if len(graphs) == 1 else union(*(a.dataset for a in articles))
     stage("load", t, f"{len(articles)} article(s), {len(data)} triples")
 
     t = time.perf_counter()
@@ -131,7 +132,7 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     load_ontology()
     reasoner = Reasoner(data)
     try:
-        violations = shacl_violations(articles)
+        violations = shacl_violations(articles, graphs)
     except BaseException:
         reasoner.cancel()
         raise

@@ -70,13 +70,14 @@ def load_articles(paths: list[Path]):
     return articles
 
 
-def shacl_violations(articles) -> list[str]:
-    """One line per SHACL violation of the loaded ``articles``, each validated on the union of its graphs."""
+def shacl_violations(articles, graphs=None) -> list[str]:
+    """One line per SHACL violation of the loaded ``articles``, each validated on the union of its graphs
+    (``graphs``, one per article, when the caller already has them)."""
     from kg.validation import validate_graph
 
     lines: list[str] = []
-    for article in articles:
-        result = validate_graph(union(article.dataset), origins=article.origins)
+    for article, graph in zip(articles, graphs or [union(a.dataset) for a in articles]):
+        result = validate_graph(graph, origins=article.origins)
         lines.extend(str(v) for v in result.violations)
     return lines
 
