@@ -69,3 +69,20 @@ def test_inconsistent_input_gives_none():
     """HermiT's 'Inconsistent ontology' exit is reported as None, not as an error."""
     merged, _ = reasoner_input(Graph(), load_ontology())
     assert run_hermit(merged.serialize(format="nt", encoding="utf-8") + INCONSISTENT) is None
+
+
+def test_owlready2_settings_are_read_without_importing_it_and_honoured_once_imported():
+    """Without owlready2 imported its defaults are used; once imported, its JAVA_EXE and JAVA_MEMORY are."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from kg.hermit import _owlready_hermit; d = _owlready_hermit(); "
+            "print('owlready2' in sys.modules, d[0], d[2], (d[1] / 'HermiT.jar').exists())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "java", "2000", "True"]
+    import owlready2
+
+    assert _owlready_hermit()[0] == owlready2.JAVA_EXE
+    from owlready2.reasoning import JAVA_MEMORY
+
+    assert _owlready_hermit()[2] == JAVA_MEMORY
