@@ -22,6 +22,9 @@ Graphs are only ever looked up in the store, so FROM, FROM NAMED and the graph p
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from functools import lru_cache
 from itertools import islice
@@ -52,6 +55,8 @@ UNPROCESSABLE = "422 Unprocessable Content"
 # Fewest bytes one result row can take in each format ("{}," in JSON, "<result></result>" in XML, CRLF, LF):
 # an answer shorter than max_rows times this cannot hold more than max_rows rows, so it needs no counting.
 _MIN_ROW_BYTES = {"json": 3, "xml": 17, "csv": 2, "tsv": 1}
+#: Bytes per row allowed before an answer is counted without being kept (a bound on memory, not on rows).
+_MAX_ROW_BYTES = 4096
 
 
 def pick_format(format_params, accept: str | None, formats: tuple) -> Format:
@@ -144,6 +149,21 @@ def _read_body(environ: dict, max_bytes: int) -> bytes:
     if len(body) > max_bytes:
         raise ProtocolError(TOO_LARGE, f"request larger than {max_bytes} bytes (KG_MAX_REQUEST_BYTES)")
     return body
+
+
+def _count_rows(body: bytes, fmt_name: str) -> int:
+    """Rows of a serialized SELECT answer, read back exactly from pyoxigraph's output.
+
+    >>> _count_rows(b'a,b\\r\\n"x\\ny",1\\r\\n', "csv"), _count_rows(b'?a\\n"x\\\\ny"\\n', "tsv")
+    (1, 1)
+    """
+    if fmt_name == "json":
+        return len(json.loads(body)["results"]["bindings"])
+    if fmt_name == "xml":
+        return body.count(b"<result>")  # "<" inside values is always escaped
+    if fmt_name == "tsv":
+        return body.count(b"\n") - 1  # newlines inside values are escaped as \n
+    return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1  # CSV quotes raw newlines
 
 
 class _TooManyRows(Exception):
@@ -282,17 +302,21 @@ class SparqlProtocol:
     def _results_body(self, result, fmt: Format, query: str, options: dict) -> bytes:
         if isinstance(result, ox.QueryBoolean):
             return result.serialize(format=fmt.ox_format)
-        out = _Capped(self.max_rows * _MIN_ROW_BYTES[fmt.name])
+        # One pass: serialize, and count rows only when the answer is long enough to hold too many. The byte
+        # cap keeps a runaway answer from filling memory before it is counted.
+        out = _Capped(self.max_rows * _MAX_ROW_BYTES)
         try:
             result.serialize(out, format=fmt.ox_format)
-            return b"".join(out.parts)
         except _TooManyRows:
-            pass
-        # Rare: a long answer. Count its rows exactly, then serialize it again if it fits.
-        rows = sum(1 for _ in islice(self.store.query(query, **options), self.max_rows + 1))
-        if rows > self.max_rows:
+            # Rare: a very long answer. Count its rows without serializing, then serialize it if it fits.
+            rows = sum(1 for _ in islice(self.store.query(query, **options), self.max_rows + 1))
+            if rows > self.max_rows:
+                raise self._too_many() from None
+            return self.store.query(query, **options).serialize(format=fmt.ox_format)
+        body = b"".join(out.parts)
+        if len(body) > self.max_rows * _MIN_ROW_BYTES[fmt.name] and _count_rows(body, fmt.name) > self.max_rows:
             raise self._too_many()
-        return self.store.query(query, **options).serialize(format=fmt.ox_format)
+        return body
 
     def _graph_body(self, triples, fmt: Format, query: str) -> bytes:
         prefixes = scan_query(query).prefixes if "prefix" in query.lower() else None

@@ -17,6 +17,7 @@ QueryScan(services=[None], has_from=False, first_keyword='SELECT', prefixes={})
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urljoin
 
@@ -49,6 +50,7 @@ def _iri(token: str, base: str | None) -> str:
     return urljoin(base, iri) if base else iri
 
 
+@lru_cache(maxsize=256)  # a pure function of the text, and clients repeat their queries
 def scan_query(text: str) -> QueryScan:
     """Tokenize ``text`` (skipping strings, IRIs and comments) and report its SERVICE endpoints, FROM clauses and
     first keyword. It never raises: anything it cannot read as an endpoint is reported as None (refused)."""
