@@ -166,6 +166,24 @@ def _count_rows(body: bytes, fmt_name: str) -> int:
     return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1  # CSV quotes raw newlines
 
 
+def _more_rows_than(body: bytes, fmt_name: str, limit: int) -> bool:
+    """Whether a serialized SELECT answer has more than ``limit`` rows.
+
+    For JSON a byte count first gives an upper bound: a row after the first starts with ``},{"`` (bindings) or
+    ``,{}`` (an empty row), and a bare ``"`` never occurs inside a JSON string, so only a literal containing
+    ``,{}`` can inflate it. Only an answer whose bound is over the limit is parsed.
+
+    >>> answer = b'{"head":{"vars":["a"]},"results":{"bindings":[{},{},{"a":{"type":"literal","value":",{}"}}]}}'
+    >>> _more_rows_than(answer, "json", 2), _more_rows_than(answer, "json", 3)
+    (True, False)
+    """
+    if fmt_name == "json":
+        bound = body.count(b'},{"') + body.count(b",{}") + (b'"bindings":[{' in body)
+        if bound <= limit:
+            return False
+    return _count_rows(body, fmt_name) > limit
+
+
 class _TooManyRows(Exception):
     pass
 
@@ -314,7 +332,7 @@ class SparqlProtocol:
                 raise self._too_many() from None
             return self.store.query(query, **options).serialize(format=fmt.ox_format)
         body = b"".join(out.parts)
-        if len(body) > self.max_rows * _MIN_ROW_BYTES[fmt.name] and _count_rows(body, fmt.name) > self.max_rows:
+        if len(body) > self.max_rows * _MIN_ROW_BYTES[fmt.name] and _more_rows_than(body, fmt.name, self.max_rows):
             raise self._too_many()
         return body
 
