@@ -151,22 +151,9 @@ def rdflib_endpoint_server(nq: Path) -> Server:
 
 GTHREAD_APP = """
 import sys
-from gunicorn.app.base import BaseApplication
-from kg.app import create_app, load_settings
-from kg.store import open_store
-port, store_dir = int(sys.argv[1]), sys.argv[2]
-settings = load_settings({"STORE_DIR": store_dir})
-store = open_store(store_dir)
-options = {"bind": f"127.0.0.1:{port}", "workers": int(sys.argv[3]), "worker_class": "gthread", "threads": 1,
-           "keepalive": 5, "timeout": int(settings["TIMEOUT"]) + 10, "preload_app": True, "accesslog": None,
-           "control_socket_disable": True}
-class Server(BaseApplication):
-    def load_config(self):
-        for key, value in options.items():
-            self.cfg.set(key, value)
-    def load(self):
-        return create_app(settings, store)
-Server().run()
+from kg.app import serve
+serve("127.0.0.1", int(sys.argv[1]), sys.argv[2], workers=int(sys.argv[3]),
+      gunicorn_options={"worker_class": "gthread", "threads": 1, "keepalive": 5})
 """
 
 

@@ -277,8 +277,11 @@ def create_app(config: dict | None = None, store: ox.Store | None = None) -> Fla
 
 def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = None, *,
           persistent_path: str | None = None, workers: int | None = None, timeout: float | None = None,
-          config: dict | None = None, store: ox.Store | None = None) -> None:
+          config: dict | None = None, store: ox.Store | None = None,
+          gunicorn_options: dict | None = None) -> None:
     """Serve the endpoint with gunicorn until interrupted; print its URL once it listens.
+
+    ``gunicorn_options`` override gunicorn settings (the benchmarks measure other worker classes this way).
 
     An in-memory store is loaded once in the master and shared by the forked workers; a persistent store
     (``persistent_path``) is opened by each worker, since RocksDB handles must not cross a fork.
@@ -310,6 +313,7 @@ def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = Non
         "limit_request_line": min(settings["MAX_REQUEST_BYTES"] + 1024, 8190),
         "control_socket_disable": True,  # no management socket in $HOME: nothing to administer at runtime
         "when_ready": lambda arbiter: print(f"fpkg SPARQL endpoint: {url}", flush=True),
+        **(gunicorn_options or {}),
     }
 
     class Server(BaseApplication):
