@@ -30,6 +30,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from kg import cache
 from kg.errors import KgError
 
 MAIN_CLASS = "org.semanticweb.HermiT.cli.CommandLine"
@@ -55,10 +56,9 @@ def _owlready_hermit() -> tuple[str, Path, int]:
     return "java", Path(spec.origin).resolve().parent / "hermit", 2000  # owlready2's JAVA_EXE, JAVA_MEMORY
 
 
-def cache_dir(java: str, hermit: Path) -> Path | None:
-    """Where this Java and HermiT keep their class archive; None if turned off or Java is not found."""
-    if os.environ.get("KG_HERMIT_CDS", "1") == "0":
-        return None
+def _installation_key(java: str, hermit: Path) -> str | None:
+    """A hash of the Java executable and HermiT's files (paths, sizes, times): changes when either is upgraded.
+    None if Java is not found."""
     java_path = shutil.which(java)
     if java_path is None:
         return None
@@ -66,7 +66,17 @@ def cache_dir(java: str, hermit: Path) -> Path | None:
     for path in [Path(os.path.realpath(java_path)), *sorted(hermit.rglob("*.class")), hermit / "HermiT.jar"]:
         stat = path.stat()
         parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
-    key = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def cache_dir(java: str, hermit: Path) -> Path | None:
+    """Where this Java and HermiT keep their class archive; None if turned off or Java is not found."""
+    if os.environ.get("KG_HERMIT_CDS", "1") == "0":
+        return None
+    key = _installation_key(java, hermit)
+    if key is None:
+        return None
+    # Not kg.cache.root(): the archive belongs to the machine's Java and HermiT, not to one build's inputs.
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "fpkg" / "hermit-cds" / key
 
@@ -127,9 +137,25 @@ def _start_dump(java: str, classpath: str, class_list: Path) -> None:
 def run_hermit(ntriples: bytes) -> str | None:
     """HermiT's output (``-c -I -Y``) for an N-Triples ontology, or None if HermiT finds it inconsistent.
 
+    The answer for the same input, Java and HermiT is taken from :mod:`kg.cache` when there: HermiT is
+    deterministic, and an unchanged article then costs no JVM at all.
+
     :raises KgError: if Java cannot be run or HermiT fails otherwise (with Java's message).
     """
     java, hermit, memory = _owlready_hermit()
+    installation = _installation_key(java, hermit)
+    key = cache.digest(b"hermit -c -I -Y", installation.encode(), ntriples) if installation else None
+    cached = cache.get("hermit", key) if key else None
+    if cached is not None:
+        return cached[1:].decode("utf-8") if cached[:1] == b"C" else None
+    output = _run(java, hermit, memory, ntriples)
+    if key:
+        cache.put("hermit", key, b"I" if output is None else b"C" + output.encode("utf-8"))
+    return output
+
+
+def _run(java: str, hermit: Path, memory: int, ntriples: bytes) -> str | None:
+    """Run HermiT's command line on ``ntriples``: its output, or None if it finds the input inconsistent."""
     options, classpath, class_list = _jvm_options(java, hermit)
     with tempfile.NamedTemporaryFile("wb", suffix=".nt", delete=False) as tmp:
         tmp.write(ntriples)

@@ -5,6 +5,7 @@ import time
 import pytest
 from rdflib import Graph
 
+import kg.hermit as hermit_module
 from kg.hermit import _jvm_options, _owlready_hermit, cache_dir, run_hermit
 from kg.reasoning import _entailed, prune, reasoner_input
 from kg.validation import load_ontology
@@ -27,6 +28,7 @@ def ontology_nt() -> bytes:
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv("KG_HERMIT_CDS", raising=False)
+    monkeypatch.setenv("KG_CACHE", "0")  # every call below must start a JVM, not reuse an earlier answer
     java, hermit, _ = _owlready_hermit()
     return java, hermit, cache_dir(java, hermit)
 
@@ -86,3 +88,21 @@ def test_owlready2_settings_are_read_without_importing_it_and_honoured_once_impo
     from owlready2.reasoning import JAVA_MEMORY
 
     assert _owlready_hermit()[2] == JAVA_MEMORY
+
+
+def test_an_answer_is_reused_for_the_same_input_and_recomputed_for_another(ontology_nt, tmp_path, monkeypatch):
+    """HermiT's answer is kept under the hash of its input: the same input is answered without a JVM, and an input
+    differing by one triple is reasoned afresh."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    inconsistent = ontology_nt + INCONSISTENT
+    first = run_hermit(ontology_nt)
+    assert first is not None and len(list((tmp_path / "hermit").iterdir())) == 1
+    assert run_hermit(inconsistent) is None  # a different input: computed, found inconsistent, kept too
+    assert len(list((tmp_path / "hermit").iterdir())) == 2
+
+    def no_jvm(*args):
+        raise AssertionError("HermiT was started for an input it had already answered")
+
+    monkeypatch.setattr(hermit_module, "_run", no_jvm)
+    assert run_hermit(ontology_nt) == first
+    assert run_hermit(inconsistent) is None

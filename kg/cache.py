@@ -1,0 +1,90 @@
+"""Results worth keeping between builds, stored by the hash of everything they depend on.
+
+A rebuild that changes one article of a corpus should pay SHACL validation and HermiT for that article only, not
+for all of them. Each cached result is a small file named by the sha256 of its inputs (the data's canonical
+N-Triples, the shapes and ontology files, the code that computed it), so a stale entry cannot be found: any
+change to an input changes the name. Entries are written to a temporary name and renamed, so a build killed
+mid-write leaves no torn file; the oldest entries are dropped once a kind holds :data:`MAX_ENTRIES`.
+
+The cache lives in ``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/fpkg``, else ``~/.cache/fpkg``. ``KG_CACHE=0``
+turns it off: every build then computes everything.
+
+>>> import tempfile, os
+>>> os.environ["KG_CACHE_DIR"] = tempfile.mkdtemp()
+>>> key = digest(b"some data", b"shapes v1")
+>>> get("example", key) is None
+True
+>>> put("example", key, b"conforms")
+>>> get("example", key)
+b'conforms'
+>>> del os.environ["KG_CACHE_DIR"]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+#: Entries kept per kind; beyond it the least recently written are removed.
+MAX_ENTRIES = 5000
+
+
+def enabled() -> bool:
+    """Whether caching is on (``KG_CACHE`` is not ``0``)."""
+    return os.environ.get("KG_CACHE", "1") != "0"
+
+
+def root() -> Path:
+    """The cache directory (not created)."""
+    explicit = os.environ.get("KG_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fpkg"
+
+
+def digest(*parts: bytes) -> str:
+    """The sha256 of ``parts``, each length-prefixed so that no two different lists of parts collide."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def get(kind: str, key: str) -> bytes | None:
+    """The bytes stored for ``key`` under ``kind``, or None (also when caching is off or the entry is unreadable)."""
+    if not enabled():
+        return None
+    try:
+        return (root() / kind / key).read_bytes()
+    except OSError:
+        return None
+
+
+def put(kind: str, key: str, value: bytes) -> None:
+    """Store ``value`` for ``key`` under ``kind``. Never raises: a cache that cannot be written only costs time."""
+    if not enabled():
+        return
+    directory = root() / kind
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = directory / f".{key}.{os.getpid()}"
+        tmp.write_bytes(value)
+        os.replace(tmp, directory / key)
+        _trim(directory)
+    except OSError:
+        pass
+
+
+def _trim(directory: Path) -> None:
+    """Drop the oldest entries of ``directory`` beyond :data:`MAX_ENTRIES` (checked only every 100 writes' worth)."""
+    entries = list(os.scandir(directory))
+    if len(entries) <= MAX_ENTRIES + 100:
+        return
+    entries.sort(key=lambda e: e.stat().st_mtime_ns)
+    for entry in entries[:len(entries) - MAX_ENTRIES]:
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass
