@@ -44,8 +44,10 @@ def _progress(stage: str, seconds: float, detail: str) -> None:
 def cmd_build(args) -> int:
     from kg.pipeline import build
 
+    if args.no_cache:
+        os.environ["KG_CACHE"] = "0"
     report = build(args.files or None, store_dir=args.store_dir, export_dir=args.export_dir,
-                   progress=None if args.quiet else _progress)
+                   progress=None if args.quiet else _progress, jobs=args.jobs, reasoner=args.reasoner)
     print(f"built {report.triples} triples, {report.claims} claims from {len(report.articles)} article(s) "
           f"in {report.timings['total']:.2f} s")
     for graph, n in report.triples_per_graph.items():
@@ -269,6 +271,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", metavar="FILE", help="annotation files (default: seeds/*.yaml)")
     p.add_argument("--export-dir", metavar="DIR", help="where to write the exports (default: STORE_DIR/exports)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.add_argument("-j", "--jobs", type=int, metavar="N",
+                   help="processes loading and validating articles (default: $KG_JOBS, else one per CPU)")
+    p.add_argument("--reasoner", choices=("auto", "hermit", "rules"),
+                   help="hermit: HermiT over ontology and data; rules: HermiT on the ontology, rules over the data; "
+                        "auto (default, or $KG_REASONER): hermit for small inputs, rules for corpora")
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute SHACL verdicts and HermiT answers even for unchanged inputs (also KG_CACHE=0)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check annotation (YAML) or RDF (ttl, trig, nq, nt, jsonld) files")

@@ -30,6 +30,8 @@ import time
 import zipfile
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg import cache
 from kg.errors import KgError
 
@@ -143,6 +145,7 @@ def run_hermit(ntriples: bytes) -> str | None:
     :raises KgError: if Java cannot be run or HermiT fails otherwise (with Java's message).
     """
     java, hermit, memory = _owlready_hermit()
+    ntriples = canonical_ntriples(ntriples)
     installation = _installation_key(java, hermit)
     key = cache.digest(b"hermit -c -I -Y", installation.encode(), ntriples) if installation else None
     cached = cache.get("hermit", key) if key else None
@@ -152,6 +155,18 @@ def run_hermit(ntriples: bytes) -> str | None:
     if key:
         cache.put("hermit", key, b"I" if output is None else b"C" + output.encode("utf-8"))
     return output
+
+
+def canonical_ntriples(ntriples: bytes) -> bytes:
+    r"""``ntriples`` with blank nodes relabelled by RDFC-1.0 and lines sorted: the same graph gives the same bytes
+    in every process (rdflib labels the ontology's blank nodes at random on each parse), so the cache finds it.
+
+    >>> canonical_ntriples(b'_:a <http://ex/p> "1" .\n<http://ex/s> <http://ex/p> _:b .\n').decode().splitlines()
+    ['<http://ex/s> <http://ex/p> _:c14n1 .', '_:c14n0 <http://ex/p> "1" .']
+    """
+    dataset = ox.Dataset(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return b"".join(sorted(set(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True))))
 
 
 def _run(java: str, hermit: Path, memory: int, ntriples: bytes) -> str | None:

@@ -1,15 +1,23 @@
-"""The build: annotations -> RDF -> SHACL -> OWL (HermiT) -> store -> exports, all or nothing.
+"""The build: annotations -> RDF -> SHACL -> OWL -> store -> exports, all or nothing.
 
 :func:`build` loads every annotation file (``seeds/*.yaml`` of this repository by default), validates each
 article's graphs against the SHACL shapes, checks the whole data with the ontology for OWL consistency and adds
-what the reasoner infers (graph ``fpg:inferred``) and the ontology itself (graph ``fpg:ontology``), then writes the
+what follows from it (graph ``fpg:inferred``) and the ontology itself (graph ``fpg:ontology``), then writes the
 store and the exports. Invalid input stops the build before anything is written, with every violation listed;
 the previous store and exports stay as they were. :func:`validate` runs the same checks without writing.
 
-The stages themselves are in :mod:`kg.stages`; the validators (pyshacl, owlready2) are imported inside the
-functions that use them, so ``import kg.pipeline`` stays cheap. The reasoner runs in a forked child process while
-SHACL validation runs in this one, so the two overlap on a multi-core machine; SHACL violations are still reported
-first, exactly as if the stages ran one after the other, and the child is stopped when they are found.
+How the work is spread (the stages themselves are in :mod:`kg.stages`):
+
+- one file: loaded here; HermiT runs in a forked child while SHACL validates here, so the two overlap on a
+  multi-core machine; SHACL violations are still reported first, and the child is stopped when they are found;
+- several files: each is loaded and validated in a pool of worker processes (SHACL shapes never span two
+  articles), then the union is reasoned over: by HermiT up to :data:`HERMIT_MAX_TRIPLES` data triples, above it
+  by :mod:`kg.rules`, which derives the same consequences from the ontology HermiT has checked;
+- unchanged inputs cost neither SHACL nor HermiT again: conforming verdicts and HermiT's answers are kept in
+  :mod:`kg.cache` under the hash of everything they depend on.
+
+The validators (pyshacl, owlready2's HermiT) are imported inside the functions that use them, so
+``import kg.pipeline`` stays cheap.
 """
 
 from __future__ import annotations
@@ -25,9 +33,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import InconsistencyError, InvalidDataError, LoadError, ShapeViolation
+from kg.errors import InconsistencyError, InvalidDataError, LoadError, ShapeViolation, UsageError
 from kg.namespaces import FP, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.stages import Reasoner, flatten, load_articles, read_rdf_graph, shacl_violations, union
+from kg.stages import (PreparedArticle, Reasoned, Reasoner, flatten, load_articles, prepare_article,
+                       prepare_in_parallel, rdflib_graph, read_rdf_graph, union)
 from kg.store import EXPORTS_DIR, as_quads, canonical_quads, resolve_store_dir, save_dataset
 
 #: Where ``build()`` looks for annotation files when given none: this repository's ``seeds/``.
@@ -93,17 +102,36 @@ def _file_info(path: Path) -> dict:
     return {"path": shown, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
+#: Above this many data triples ``reasoner="auto"`` uses :mod:`kg.rules` instead of HermiT over the data:
+#: one HermiT call took 41-77 s and up to 1.6 GB at 100k triples, and cannot take 1M within its 2 GB heap.
+HERMIT_MAX_TRIPLES = 30_000
+REASONERS = ("auto", "hermit", "rules")
+
+
+def default_jobs(n_files: int) -> int:
+    """Worker processes for ``n_files`` annotation files: ``$KG_JOBS`` if set, else one per CPU, never more than
+    the files; a single file is loaded and checked in this process."""
+    wanted = int(os.environ.get("KG_JOBS") or os.cpu_count() or 1)
+    return max(1, min(wanted, n_files))
+
+
 def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir: str | os.PathLike | None = None,
-          export_dir: str | os.PathLike | None = None, progress: Progress | None = None) -> BuildReport:
+          export_dir: str | os.PathLike | None = None, progress: Progress | None = None, *,
+          jobs: int | None = None, reasoner: str | None = None) -> BuildReport:
     """Build the knowledge graph from annotation files into the store, then write the exports.
 
     ``store_dir`` defaults as in :func:`kg.store.resolve_store_dir`; ``export_dir`` to ``<store_dir>/exports``,
     where ``fpkg.ttl``, ``fpkg.trig``, ``fpkg.jsonld`` and ``fpkg.nt`` are each replaced atomically.
+    ``jobs``: processes that load and validate articles (default :func:`default_jobs`). ``reasoner``: ``hermit``
+    (HermiT over ontology plus data), ``rules`` (:mod:`kg.rules`: HermiT on the ontology, rules over the data) or
+    ``auto`` (the default, or ``$KG_REASONER``): HermiT up to :data:`HERMIT_MAX_TRIPLES` data triples.
+    Conforming SHACL verdicts and HermiT answers are reused from :mod:`kg.cache` for unchanged inputs.
 
+    :raises UsageError: if ``reasoner`` is not one of :data:`REASONERS`.
     :raises LoadError: if an annotation file cannot be read or parsed (exit code 2).
     :raises AnnotationError: if an annotation says something wrong: unknown entity, quote not found (exit code 1).
     :raises ShapeViolation: if the data does not conform to the SHACL shapes; lists every violation (exit code 1).
-    :raises InconsistencyError: if the ontology plus data is inconsistent for HermiT (exit code 1).
+    :raises InconsistencyError: if the ontology plus data is inconsistent (exit code 1).
     :raises StoreError: if the store or an export cannot be written.
     In every error case the previous store and exports are left untouched.
     """
@@ -116,48 +144,42 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
 
     timings: dict[str, float] = {}
     begin = time.perf_counter()
+    mode = (reasoner or os.environ.get("KG_REASONER") or "auto").lower()
+    if mode not in REASONERS:
+        raise UsageError(f"unknown reasoner {mode!r}; expected one of {', '.join(REASONERS)}")
     paths = [Path(p) for p in annotation_paths] if annotation_paths is not None else default_annotation_paths()
+    jobs = default_jobs(len(paths)) if jobs is None else max(1, min(jobs, len(paths)))
+
+    if jobs == 1:
+        prepared, child = _prepare_here(paths, mode, stage)
+    else:
+        t = time.perf_counter()
+        prepared, child = prepare_in_parallel(paths, jobs), None
+        _refuse_violations(prepared, None)
+        stage("load+shacl", t, f"{len(prepared)} articles in {jobs} processes; {_verdicts(prepared)}")
 
     t = time.perf_counter()
-    articles = load_articles(paths)
-    graphs = [union(a.dataset) for a in articles]  # SHACL validates each article on its own union graph
-    data = graphs[0] if len(graphs) == 1 else union(*(a.dataset for a in articles))
-    stage("load", t, f"{len(articles)} article(s), {len(data)} triples")
-
-    t = time.perf_counter()
-    # The reasoner's child is forked as soon as the data is there, with the ontology parsed first (both sides
-    # need it) but before pySHACL is imported (only this side needs it): HermiT's JVM is the longest stage.
-    from kg.validation import load_ontology
-
-    load_ontology()
-    reasoner = Reasoner(data)
-    try:
-        violations = shacl_violations(articles, graphs)
-    except BaseException:
-        reasoner.cancel()
-        raise
-    if violations:
-        reasoner.cancel()
-        raise ShapeViolation("the data does not conform to the SHACL shapes", violations=violations)
-    stage("shacl", t, "conforms")
-
-    result = reasoner.outcome()
+    data = [q for p in prepared for q in ox.parse(p.nquads, format=ox.RdfFormat.N_QUADS)]
+    result = _reason(data, mode, child)
     if not result.consistent:
         raise InconsistencyError("the ontology and the data are inconsistent",
                                  violations=[line for line in result.explanation.splitlines() if line.strip()])
-    timings["reason"] = result.seconds
+    timings["reason"] = result.seconds if child is not None else time.perf_counter() - t
     if progress:
-        progress("reason", result.seconds, f"consistent, {len(result.inferred)} inferred triples")
+        progress("reason", timings["reason"], f"consistent, {len(result.inferred)} inferred triples")
 
     t = time.perf_counter()
-    quads = _assemble(articles, result.inferred, load_ontology())
+    from kg.validation import load_ontology
+
+    quads = _assemble(data, result.inferred, load_ontology())
+    del data
     counts = dict(sorted(Counter(_graph_key(q) for q in quads).items()))
     claims = len({q.subject for q in quads if q.predicate.value == _RDF_TYPE and q.object.value in CLAIM_CLASSES})
     directory = resolve_store_dir(store_dir)
     metadata = {
         "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "inputs": _inputs(paths, articles),
-        "articles": [a.doc_id for a in articles],
+        "inputs": _inputs(paths, prepared),
+        "articles": [p.doc_id for p in prepared],
         "triples_per_graph": counts,
         "claims": claims,
         "timings_s": {k: round(v, 4) for k, v in timings.items()},
@@ -173,25 +195,87 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
         export(quads, name, exports[name], canonical=True)
     stage("export", t, f"{len(exports)} files in {out_dir}")
     timings["total"] = time.perf_counter() - begin
-    return BuildReport(directory, target, exports, [a.doc_id for a in articles], counts, claims, timings)
+    return BuildReport(directory, target, exports, [p.doc_id for p in prepared], counts, claims, timings)
 
 
-def _assemble(articles, inferred: list[ox.Quad], ontology) -> list[ox.Quad]:
+def _prepare_here(paths: list[Path], mode: str, stage) -> tuple[list[PreparedArticle], Reasoner | None]:
+    """Load and SHACL-check the files in this process. When HermiT will reason over the data, its child is forked
+    as soon as the data is there, with the ontology parsed first (both sides need it) but before pySHACL is
+    imported (only this side needs it): HermiT's JVM is the longest stage. Returns the child, still running."""
+    from kg.validation import load_ontology
+
+    t = time.perf_counter()
+    articles = load_articles(paths)
+    graphs = [union(a.dataset) for a in articles]  # SHACL validates each article on its own union graph
+    data = graphs[0] if len(graphs) == 1 else union(*(a.dataset for a in articles))
+    stage("load", t, f"{len(articles)} article(s), {len(data)} triples")
+
+    t = time.perf_counter()
+    load_ontology()
+    child = Reasoner(data) if _uses_hermit(mode, len(data)) else None
+    try:
+        prepared = [prepare_article(a, g) for a, g in zip(articles, graphs)]
+        _refuse_violations(prepared, child)
+    except BaseException:
+        if child is not None:
+            child.cancel()
+        raise
+    stage("shacl", t, _verdicts(prepared))
+    return prepared, child
+
+
+def _refuse_violations(prepared: list[PreparedArticle], child: Reasoner | None) -> None:
+    """:raises ShapeViolation: listing every violation of every article, after stopping the reasoner's child."""
+    violations = [v for p in prepared for v in p.violations]
+    if violations:
+        if child is not None:
+            child.cancel()
+        raise ShapeViolation("the data does not conform to the SHACL shapes", violations=violations)
+
+
+def _verdicts(prepared: list[PreparedArticle]) -> str:
+    cached = sum(p.cached for p in prepared)
+    return f"conforms ({cached} of {len(prepared)} verdicts from the cache)" if cached else "conforms"
+
+
+def _uses_hermit(mode: str, data_triples: int) -> bool:
+    return mode == "hermit" or (mode == "auto" and data_triples <= HERMIT_MAX_TRIPLES)
+
+
+def _reason(data: list[ox.Quad], mode: str, child: Reasoner | None) -> Reasoned:
+    """The reasoner's verdict on ``data``: the HermiT child's if one was started, else HermiT or :mod:`kg.rules`
+    as ``mode`` says.
+
+    :raises KgError: if the reasoner fails for another reason than inconsistency.
+    """
+    if child is not None:
+        return child.outcome()
+    triples = {q.triple for q in data}
+    if _uses_hermit(mode, len(triples)):
+        return Reasoner(rdflib_graph(triples)).outcome()
+    from kg.rules import infer
+
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return infer(store)
+
+
+def _assemble(data: list[ox.Quad], inferred: list[ox.Quad], ontology) -> list[ox.Quad]:
     """The dataset to store: the articles' graphs, the inferred triples not asserted anywhere (they would show
     twice in union-graph queries) in ``fpg:inferred``, and the ontology in ``fpg:ontology``; canonical order."""
-    quads = [q for article in articles for q in as_quads(article.dataset)]
-    asserted = {q.triple for q in quads}
+    asserted = {q.triple for q in data}
     inferred_graph, ontology_graph = ox.NamedNode(str(INFERRED_GRAPH)), ox.NamedNode(str(ONTOLOGY_GRAPH))
-    quads += [ox.Quad(q.subject, q.predicate, q.object, inferred_graph) for q in inferred if q.triple not in asserted]
+    quads = data + [ox.Quad(q.subject, q.predicate, q.object, inferred_graph)
+                    for q in inferred if q.triple not in asserted]
     quads += [ox.Quad(q.subject, q.predicate, q.object, ontology_graph) for q in as_quads(ontology)]
     return canonical_quads(quads)
 
 
-def _inputs(paths: list[Path], articles) -> list[dict]:
+def _inputs(paths: list[Path], prepared: list[PreparedArticle]) -> list[dict]:
     """Every file the build read, with its sha256: annotations, article texts, ontology and shapes."""
     from kg.validation import ONTOLOGY_DIR
 
-    files = list(paths) + [a.annotation.document.text_path for a in articles]
+    files = list(paths) + [p.text_path for p in prepared]
     files += sorted(ONTOLOGY_DIR.glob("*.ttl"))
     return [_file_info(p) for p in dict.fromkeys(Path(f).resolve() for f in files)]
 
