@@ -29,13 +29,14 @@ import os
 import re
 import sys
 import types
+from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES
-from kg.store import as_quads, atomic_write, canonical_quads
+from kg.store import as_quads, atomic_write, canonical_quads, canonical_union, gc_paused
 
 #: Format name -> (pyoxigraph format, keeps named graphs, file extension).
 FORMATS = {
@@ -50,7 +51,9 @@ _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 # needed backslash escapes (``fpr:doc\/claim\/x``), which we write as a full IRI instead: easier to read and grep.
 _STRING = re.compile(r'("(?:[^"\\]|\\.)*")')
 _ESCAPED_PNAME = re.compile(r'(?<![^\s^\[(])([A-Za-z][\w.-]*):(\S*\\\S*)')
-
+_ESCAPE = re.compile(r"\\(.)")
+_JSON_DECODER = json.JSONDecoder()
+_json = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(x, ensure_ascii=False) gives, made once
 
 
 def format_name(fmt: str) -> str:
@@ -73,26 +76,47 @@ def serialize(data, fmt: str, *, canonical: bool = False) -> bytes:
     :raises StoreError: if a term cannot be represented.
     """
     name = format_name(fmt)
-    rdf_format, keeps_graphs, _ = FORMATS[name]
-    quads = as_quads(data)
-    if keeps_graphs:
-        items = quads if canonical else canonical_quads(quads)
-    else:
-        union = {ox.Quad(q.subject, q.predicate, q.object) for q in quads}
+    with gc_paused():
+        if FORMATS[name][1]:
+            return _render(name, as_quads(data) if canonical else canonical_quads(data))
         # Always canonicalized: the union's blank-node labels must not depend on how the dataset was labelled.
-        items = [q.triple for q in canonical_quads(union)]
-    body = ox.serialize(items, format=rdf_format,
-                        prefixes=_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None)
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-        body = _readable_turtle(body.decode()).encode()
+        return _render(name, canonical_union(data))
+
+
+def write_exports(data, out_dir: str | os.PathLike, basename: str, *, canonical: bool = False) -> dict[str, Path]:
+    """Write ``data`` in every format of :data:`FORMATS` to ``out_dir/basename.EXT``, each file replaced
+    atomically, with the same bytes as :func:`export`; the union graph is built once for Turtle and N-Triples.
+    Returns the path of each format, in :data:`FORMATS` order. ``canonical``: as in :func:`serialize`.
+
+    :raises StoreError: if a file cannot be written or a term cannot be represented.
+    """
+    paths = {name: Path(out_dir) / f"{basename}.{ext}" for name, (_, _, ext) in FORMATS.items()}
+    with gc_paused():
+        quads = as_quads(data) if canonical else canonical_quads(data)
+        # The dataset formats first, so the union is built only once their bytes are written and dropped.
+        for keeps_graphs in (True, False):
+            statements = quads if keeps_graphs else canonical_union(quads)
+            for name in [name for name, (_, keeps, _) in FORMATS.items() if keeps == keeps_graphs]:
+                atomic_write(paths[name], _render(name, statements))
+    return paths
+
+
+def _render(name: str, statements: list) -> bytes:
+    """The bytes of format ``name`` for canonical ``statements``: pyoxigraph's writer, then our layout."""
+    rdf_format = FORMATS[name][0]
+    turtle_like = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+    body = ox.serialize(statements, format=rdf_format, prefixes=_PREFIXES if turtle_like else None)
+    if turtle_like:
+        return _readable_turtle(body)
     if name == "jsonld":
-        body = _jsonld_lines(body)
+        return _jsonld_lines(body)
     return body
 
 
 def _jsonld_lines(body: bytes) -> bytes:
     """pyoxigraph's one-line JSON-LD with one node object per line, so a changed annotation gives a readable
-    diff (json's C encoder per node: indenting the whole document is several times slower).
+    diff (json's C encoder per node: indenting the whole document is several times slower). The top-level items
+    are decoded one at a time, so only one graph's objects are in memory at once.
 
     >>> print(_jsonld_lines(b'[{"@id":"g","@graph":[{"@id":"s","p":[{"@value":"1"}]}]},{"@id":"t"}]').decode(), end="")
     [
@@ -102,39 +126,75 @@ def _jsonld_lines(body: bytes) -> bytes:
     {"@id": "t"}
     ]
     """
+    text = body.decode()
     items = []
-    for item in json.loads(body):
+    pos = text.index("[") + 1
+    while text[pos] != "]":  # pyoxigraph writes no whitespace between items
+        item, pos = _JSON_DECODER.raw_decode(text, pos)
         if "@graph" in item:
-            nodes = ",\n".join(" " + json.dumps(n, ensure_ascii=False) for n in item["@graph"])
-            items.append(f'{{"@id": {json.dumps(item["@id"], ensure_ascii=False)}, "@graph": [\n{nodes}\n]}}')
+            nodes = ",\n".join(" " + _json(n) for n in item["@graph"])
+            items.append(f'{{"@id": {_json(item["@id"])}, "@graph": [\n{nodes}\n]}}')
         else:
-            items.append(json.dumps(item, ensure_ascii=False))
+            items.append(_json(item))
+        if text[pos] == ",":
+            pos += 1
     return ("[\n" + ",\n".join(items) + "\n]\n").encode()
 
 
-def _readable_turtle(text: str) -> str:
+def _readable_turtle(body: bytes) -> bytes:
     r"""Prefix lines in :data:`PREFIXES` order, and full IRIs for names with slashes in their local part.
 
-    >>> print(_readable_turtle('@prefix fpr: <https://w3id.org/fpkg/resource/> .\nfpr:d\\/c fpr:p "a fpr:b\\/c" .\n'), end="")
+    >>> print(_readable_turtle(b'@prefix fpr: <https://w3id.org/fpkg/resource/> .\nfpr:d\\/c fpr:p "a fpr:b\\/c" .\n').decode(), end="")
     @prefix fpr: <https://w3id.org/fpkg/resource/> .
     <https://w3id.org/fpkg/resource/d/c> fpr:p "a fpr:b\/c" .
     """
-    lines = text.splitlines(keepends=True)
+    lines = body.splitlines(keepends=True)
+    n_prefixes = 0
+    while n_prefixes < len(lines) and lines[n_prefixes].startswith(b"@prefix "):
+        n_prefixes += 1
     declared = {}
-    while lines and lines[0].startswith("@prefix "):
-        prefix = lines.pop(0)[len("@prefix "):].split(":", 1)[0]
+    for line in lines[:n_prefixes]:
+        prefix = line[len(b"@prefix "):].split(b":", 1)[0].decode()
         declared[prefix] = _PREFIXES[prefix]
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in _PREFIXES.items() if p in declared).encode()
+    rewrite = _full_iris(declared)
+    # Only a line with a backslash can hold such a name; the others are copied as they are.
+    return header + b"".join(rewrite(line) if b"\\" in line else line for line in lines[n_prefixes:])
+
+
+def _full_iris(declared: dict[str, str]):
+    r"""A function that rewrites a line of Turtle: each prefixed name of ``declared`` whose local part has
+    backslash escapes, outside string literals, becomes a full IRI.
+
+    >>> _full_iris({"fpr": "https://w3id.org/fpkg/resource/"})(b'fpr:a\\/b fp:p "fpr:c\\/d" , fpr:a\\/b .\n')
+    b'<https://w3id.org/fpkg/resource/a/b> fp:p "fpr:c\\/d" , <https://w3id.org/fpkg/resource/a/b> .\n'
+    """
+    names: dict[str, str] = {}  # a name recurs on many lines: its full IRI is made once
 
     def full_iri(m: re.Match) -> str:
-        if m.group(1) not in declared:
-            return m.group(0)
-        return "<" + declared[m.group(1)] + re.sub(r"\\(.)", r"\1", m.group(2)) + ">"
+        name = m.group(0)
+        if name not in names:
+            namespace = declared.get(m.group(1))
+            names[name] = name if namespace is None else "<" + namespace + _ESCAPE.sub(_escaped_char, m.group(2)) + ">"
+        return names[name]
 
-    body = "".join(
-        "".join(part if i % 2 else _ESCAPED_PNAME.sub(full_iri, part) for i, part in enumerate(_STRING.split(line)))
-        for line in lines)
-    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in _PREFIXES.items() if p in declared)
-    return header + body
+    def outside_strings(piece: str) -> str:
+        if '"' not in piece:
+            return _ESCAPED_PNAME.sub(full_iri, piece)
+        return "".join(part if i % 2 else _ESCAPED_PNAME.sub(full_iri, part)
+                       for i, part in enumerate(_STRING.split(piece)))
+
+    def rewrite(line: bytes) -> bytes:
+        # Cut where str.splitlines cuts, also at U+2028 and the like that a literal may hold: the regexes have
+        # always seen the text in these pieces, and the bytes must not change.
+        return "".join(map(outside_strings, line.decode().splitlines(keepends=True))).encode()
+
+    return rewrite
+
+
+def _escaped_char(m: re.Match) -> str:
+    # A function, not the template r"\1": Python expands templates in Python code, several times slower.
+    return m.group(1)
 
 
 def export(data, fmt: str, out: str | os.PathLike | BinaryIO | None = None, *,

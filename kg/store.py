@@ -25,11 +25,14 @@ changed. This module imports neither rdflib nor the validators at import time: t
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import time
+from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,6 +49,8 @@ EXPORTS_DIR = "exports"
 PAUSE_ENV = "KG_PAUSE_BEFORE_RENAME"
 
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_TYPE_PREDICATE = f" {_RDF_TYPE} ".encode()
+_TYPE_MARKER = b" \x01 "
 _RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
 
 
@@ -92,23 +97,106 @@ def as_quads(data) -> list[ox.Quad]:
     return [q if isinstance(q, ox.Quad) else ox.Quad(*q) for q in data]
 
 
-def _sort_key(quad: ox.Quad):
-    # Graph first so TriG/JSON-LD writers emit each graph once; rdf:type first within a subject, as people read it.
-    p = str(quad.predicate)
-    return (str(quad.graph_name) if not isinstance(quad.graph_name, ox.DefaultGraph) else "",
-            str(quad.subject), p != _RDF_TYPE, p, str(quad.object))
-
-
 def canonical_quads(data) -> list[ox.Quad]:
     """The quads of ``data`` (see :func:`as_quads`) without duplicates, blank nodes renamed by RDFC-1.0 and
     sorted by graph, subject, predicate (rdf:type first), object: identical input gives identical output.
 
     :raises StoreError: if a term cannot be represented.
     """
-    dataset = ox.Dataset(as_quads(data))
-    if any(isinstance(t, ox.BlankNode) for q in dataset for t in (q.subject, q.object, q.graph_name)):
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=_sort_key)
+    with gc_paused():
+        quads = as_quads(data)
+        quads, lines = _canonical_blank_nodes(quads, _nquads_lines(quads))
+        return _sorted_unique(quads, lines, [q.graph_name for q in quads])
+
+
+def canonical_union(data) -> list[ox.Triple]:
+    """The union graph of ``data`` (see :func:`as_quads`): the triples of every graph without duplicates, blank
+    nodes renamed by RDFC-1.0 and sorted by subject, predicate (rdf:type first), object.
+
+    >>> g = ox.NamedNode("http://ex/g")
+    >>> q = ox.Quad(ox.NamedNode("http://ex/s"), ox.NamedNode("http://ex/p"), ox.BlankNode("x"), g)
+    >>> [str(t) for t in canonical_union([q, ox.Quad(q.subject, q.predicate, q.object)])]
+    ['<http://ex/s> <http://ex/p> _:c14n0']
+
+    :raises StoreError: if a term cannot be represented.
+    """
+    with gc_paused():
+        triples = [q.triple for q in as_quads(data)]
+        triples, lines = _canonical_blank_nodes(triples, _nquads_lines(triples))
+        return _sorted_unique(triples, lines, itertools.repeat(ox.DefaultGraph()))
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector: while lists of a million pyoxigraph terms are built, each
+    collection would walk every live object, which costs more than the work itself (no cycles are made)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _nquads_lines(statements: list) -> list[bytes]:
+    """One N-Quads line per quad or triple, in the same order (literals escape their line breaks)."""
+    return ox.serialize(statements, format=ox.RdfFormat.N_QUADS).splitlines()
+
+
+def _canonical_blank_nodes(statements: list, lines: list[bytes]) -> tuple[list, list[bytes]]:
+    """``statements`` (all quads or all triples) and their lines, blank nodes renamed by RDFC-1.0.
+
+    RDFC-1.0 names a blank node after the statements that mention it, so only those are canonicalized: in a
+    build, the ontology's few hundred OWL-list triples instead of the whole dataset.
+    """
+    # A line with "_:" mentions a blank node or has "_:" in a literal; the latter pass through unchanged.
+    mention = [s for s, line in zip(statements, lines) if b"_:" in line]
+    if not any(isinstance(term, ox.BlankNode) for s in mention for term in s):
+        return statements, lines  # "_:" only in literals, or inside quoted triples (no top-level blank node)
+    dataset = ox.Dataset(ox.Quad(*s) for s in mention)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    renamed = list(dataset) if isinstance(mention[0], ox.Quad) else [q.triple for q in dataset]
+    return ([s for s, line in zip(statements, lines) if b"_:" not in line] + renamed,
+            [line for line in lines if b"_:" not in line] + _nquads_lines(renamed))
+
+
+def _sorted_unique(statements: list, lines: list[bytes], graphs) -> list:
+    """``statements`` without duplicates, sorted by graph name (the default graph first, then by the names'
+    N-Triples text), then by :func:`_sort_keys` of their ``lines``; ``graphs`` holds each statement's graph."""
+    # "<<(" opens a quoted triple (RDF 1.2), or is text in a literal.
+    keys = _str_keys(statements) if any(b"<<(" in line for line in lines) else _sort_keys(lines)
+    by_graph: defaultdict = defaultdict(dict)
+    for graph, key, statement in zip(graphs, keys, statements):
+        by_graph[graph][key] = statement
+    ordered = []
+    for graph in sorted(by_graph, key=lambda g: "" if isinstance(g, ox.DefaultGraph) else str(g)):
+        group = by_graph.pop(graph)
+        ordered += map(group.__getitem__, sorted(group))
+    return ordered
+
+
+def _str_keys(statements: list) -> list[tuple]:
+    """Sort keys from the ``str()`` of each term, the order :func:`_sort_keys` gives unless an object is a
+    quoted triple: its ``str()`` lacks the ``<<( )>>`` of its N-Triples form, and this order has always used it.
+    """
+    return [(str(s.subject), str(s.predicate) != _RDF_TYPE, str(s.predicate), str(s.object)) for s in statements]
+
+
+def _sort_keys(lines: list[bytes]) -> list[bytes]:
+    r"""Byte strings whose order, among the lines of one graph, is subject, predicate with rdf:type first,
+    object, comparing the N-Triples form of each term as text: the lines themselves, rdf:type replaced by
+    ``\x01``, which N-Quads never holds unescaped and which sorts before any IRI's ``<``.
+
+    Comparing whole lines compares terms one by one: a term that is a prefix of another (``_:b1``, ``_:b10``;
+    ``"a"``, ``"a"@en``) is followed by a space, which sorts before any character that can continue a term.
+
+    >>> _sort_keys([b'<s> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <C> .', b'<s> <p> "a" .'])
+    [b'<s> \x01 <C> .', b'<s> <p> "a" .']
+    """
+    # The subject has no space, so the first space ends it; only a predicate in that place gets the marker.
+    return [line.replace(_TYPE_PREDICATE, _TYPE_MARKER, 1) if line.startswith(_TYPE_PREDICATE, line.index(b" "))
+            else line for line in lines]
 
 
 # --- atomic files -----------------------------------------------------------------------------------------------
