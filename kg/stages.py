@@ -6,6 +6,8 @@ rdflib, pySHACL and owlready2 are imported inside the functions that need them, 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import signal
@@ -105,6 +107,10 @@ def _validation_inputs() -> bytes:
     return cache.digest(version("pyshacl").encode(), *(f.read_bytes() for f in files)).encode()
 
 
+def _shacl_key(nquads: bytes) -> str:
+    return cache.digest(b"shacl", _validation_inputs(), b"\n".join(sorted(set(nquads.splitlines()))))
+
+
 def prepare_article(article, graph=None) -> PreparedArticle:
     """``article`` (a :class:`kg.loader.LoadedArticle`) as N-Quads with its SHACL violations. A conforming
     verdict is kept in :mod:`kg.cache` under the hash of the article's sorted N-Quads and of the shapes, ontology
@@ -114,7 +120,7 @@ def prepare_article(article, graph=None) -> PreparedArticle:
     :raises StoreError: if a term cannot be represented in N-Quads.
     """
     nquads = ox.serialize(as_quads(article.dataset), format=ox.RdfFormat.N_QUADS)
-    key = cache.digest(b"shacl", _validation_inputs(), b"\n".join(sorted(set(nquads.splitlines()))))
+    key = _shacl_key(nquads)
     text_path = str(article.annotation.document.text_path)
     if cache.get("shacl", key) == b"conforms":
         return PreparedArticle(article.doc_id, text_path, nquads, [], cached=True)
@@ -126,21 +132,66 @@ def prepare_article(article, graph=None) -> PreparedArticle:
     return PreparedArticle(article.doc_id, text_path, nquads, [str(v) for v in result.violations], cached=False)
 
 
+@lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    """The library's own source: a loaded article depends on the loader's code, so any change to it counts."""
+    package = Path(__file__).resolve().parent
+    return cache.digest(str(package).encode(), *(p.read_bytes() for p in sorted(package.glob("*.py")))).encode()
+
+
+def _loaded_key(path: Path) -> str | None:
+    """The cache key of what loading ``path`` gives: the annotation's bytes and place, and the code. (The article
+    text it names is checked by its own sha256 kept in the entry.) None if the file cannot be read."""
+    try:
+        return cache.digest(b"loaded", _code_digest(), str(path.resolve()).encode(), path.read_bytes())
+    except OSError:
+        return None
+
+
+def _from_cache(path: Path) -> PreparedArticle | None:
+    """A loaded, conforming article kept by an earlier build of exactly these files and code, or None."""
+    key = _loaded_key(path)
+    entry = cache.get("loaded", key) if key else None
+    if entry is None:
+        return None
+    header, nquads = entry.split(b"\n", 1)
+    doc_id, text_path, text_sha256 = json.loads(header)
+    try:
+        if hashlib.sha256(Path(text_path).read_bytes()).hexdigest() != text_sha256:
+            return None
+    except OSError:
+        return None
+    if cache.get("shacl", _shacl_key(nquads)) != b"conforms":
+        return None
+    return PreparedArticle(doc_id, text_path, nquads, [], cached=True)
+
+
 def _prepare_path(path: Path) -> PreparedArticle | KgError:
-    """Worker process: load and check one annotation file; an error is returned (pickled), not raised, so every
-    file's problems are reported together."""
+    """Worker process: load and check one annotation file, or take both from the cache when the annotation, its
+    text and the code are unchanged. An error is returned (pickled), not raised, so every file's problems are
+    reported together."""
     from kg.loader import load_article
 
+    cached = _from_cache(path)
+    if cached is not None:
+        return cached
     try:
-        return prepare_article(load_article(path))
+        prepared = prepare_article(load_article(path))
     except KgError as e:
         return e
+    key = _loaded_key(path)
+    if key and not prepared.violations:
+        text_sha256 = hashlib.sha256(Path(prepared.text_path).read_bytes()).hexdigest()
+        header = json.dumps([prepared.doc_id, prepared.text_path, text_sha256]).encode()
+        cache.put("loaded", key, header + b"\n" + prepared.nquads)
+    return prepared
 
 
 def prepare_in_parallel(paths: list[Path], jobs: int) -> list[PreparedArticle]:
     """:func:`prepare_article` for every annotation file, in ``jobs`` forked worker processes, in input order.
     Articles are independent for SHACL (shapes never span two articles), so this is linear in the corpus and
-    scales with the cores.
+    scales with the cores. An article whose annotation, text and the library's code are unchanged since a build
+    that found it conforming is taken from :mod:`kg.cache` without loading it.
 
     :raises LoadError: if a file cannot be read or parsed.
     :raises InvalidDataError: (an AnnotationError for one file) listing every annotation problem.
@@ -148,7 +199,7 @@ def prepare_in_parallel(paths: list[Path], jobs: int) -> list[PreparedArticle]:
     import kg.loader  # noqa: F401 -- imported (rdflib, PyYAML) once here, not once in every forked worker
     from kg.validation import load_ontology, load_shapes, shapes_ontology
 
-    for parse_once in (load_ontology, load_shapes, shapes_ontology, _validation_inputs):
+    for parse_once in (load_ontology, load_shapes, shapes_ontology, _validation_inputs, _code_digest):
         parse_once()  # cached in this process, inherited by the forked workers
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:

@@ -87,6 +87,16 @@ def test_editing_one_article_revalidates_that_article_only(corpus, cache_dir, tm
     assert "(2 of 3 verdicts from the cache)" in build_logged(corpus, tmp_path / "store", jobs=2)["load+shacl"]
 
 
+def test_editing_an_article_text_reloads_that_article(corpus, cache_dir, tmp_path):
+    """A change to an article's text alone (its annotation untouched) is seen: that article is loaded and validated
+    again and the new words reach the store."""
+    build_logged(corpus, tmp_path / "store", jobs=2)
+    text = corpus[1].with_suffix(".txt")
+    text.write_text(text.read_text(encoding="utf-8") + "\nA closing remark nobody annotated.\n", encoding="utf-8")
+    assert "(2 of 3 verdicts from the cache)" in build_logged(corpus, tmp_path / "store", jobs=2)["load+shacl"]
+    assert b"A closing remark nobody annotated." in (tmp_path / "store" / "dataset.nq").read_bytes()
+
+
 def test_no_cache_validates_everything(corpus, cache_dir, tmp_path, monkeypatch):
     """With KG_CACHE=0 nothing is read from or written to the cache."""
     monkeypatch.setenv("KG_CACHE", "0")
