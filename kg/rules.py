@@ -27,7 +27,10 @@ ontology's own individual assertions (the SKOS concepts) included:
 ``inferred`` holds what :func:`kg.reasoning.reason` gives: new triples only (asserted in no graph), types with
 ``fp:`` classes and values of ``fp:`` object properties, of ``fpr:`` individuals, never ``x p x`` (its ``_keep``).
 As for HermiT, triples of undeclared terms, reification and ``xsd:date``/``gYear``/``gYearMonth`` literals
-carry no OWL meaning here.
+carry no OWL meaning here. The data is read with one index lookup per class and per property that has axioms
+(constants in the pattern, no SPARQL ``FILTER``), then reasoned over in Python sets: on 2 cores, 0.3 s for the
+100k-triple benchmark corpus and about 3 s (Python's allocations peaking near 180 MB) for the 1M one, where one
+HermiT call over 100k triples took 41-77 s.
 
 Per-individual case analysis is complete for this ontology because no axiom carries a type from one individual to
 another (no ``owl:someValuesFrom``, ``allValuesFrom`` or ``hasValue``): an individual's types follow from its own
@@ -43,8 +46,11 @@ values that are blank nodes are reasoned over but, as with HermiT, never reporte
 
 Agreement with HermiT is tested (``tests/ontology/test_rules.py``) by running :func:`kg.reasoning.reason` and
 :func:`infer` on the seed article, six synthetic articles and every reasoning fixture (consistent ones, every
-contradictory one, and fixtures for equality, unions and datatypes): same verdict, exactly the same inferred
-triples.
+contradictory one, and fixtures for equality, unions and literal values): the same verdict and the same inferred
+triples, with one allowance on HermiT's side. Its command line prints each property's own values, not those of
+its sub-properties, so ``kg.reasoning`` lacks values entailed by ``rdfs:subPropertyOf`` alone (``fp:leaderOf``
+of an ``fp:headOfStateOf``: 3 triples on the seed); the rules give them, and the tests add them to HermiT's
+answer. Where HermiT rejects the input outright (a literal not valid for its datatype) the rules report a clash.
 
 >>> import pyoxigraph as ox
 >>> store = ox.Store()
