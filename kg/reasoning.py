@@ -70,6 +70,17 @@ class ReasoningResult:
     seconds: float = 0.0
 
 
+@dataclass
+class Reasoned:
+    """A reasoner's verdict as the build uses it, whichever reasoner gave it: ``inferred`` as pyoxigraph triples
+    (default-graph quads), ``explanation`` of an inconsistency one clash per line."""
+
+    consistent: bool
+    explanation: str
+    inferred: list
+    seconds: float
+
+
 def _declared(ontology: Graph) -> set:
     return {s for t in _DECLARATIONS for s in ontology.subjects(RDF.type, t)}
 
@@ -240,21 +251,28 @@ def explain_clash(data: Graph, ontology: Graph) -> str:
 
 
 def _completion(graphs: tuple[Graph, ...], ontology: Graph) -> Graph:
-    """Inverse and symmetric property values and named fp: superclass types entailed by the union of ``graphs``."""
+    """What HermiT's output leaves out but the union of ``graphs`` entails: inverse, symmetric and super-property
+    values (HermiT's command line prints each property's own values only, not those of its sub-properties), to a
+    fixpoint since each can feed the others, and named fp: superclass types."""
     extra = Graph()
-    inverses = {}
+    inverses: dict = {}
     for p, q in ontology.subject_objects(OWL.inverseOf):
         inverses.setdefault(p, set()).add(q)
         inverses.setdefault(q, set()).add(p)
     for p in ontology.subjects(RDF.type, OWL.SymmetricProperty):
         inverses.setdefault(p, set()).add(p)
+    super_properties = {p: set(ontology.transitive_objects(p, RDFS.subPropertyOf)) - {p}
+                        for p in set(ontology.subjects(RDFS.subPropertyOf, None))}
     supers = _superclasses(ontology)
+    frontier = [(s, p, o) for graph in graphs for p in inverses.keys() | super_properties.keys()
+                for s, o in graph.subject_objects(p) if isinstance(o, URIRef)]
+    while frontier:
+        derived = [(o, q, s) for s, p, o in frontier for q in inverses.get(p, ())]
+        derived += [(s, q, o) for s, p, o in frontier for q in super_properties.get(p, ())]
+        frontier = [t for t in dict.fromkeys(derived) if t not in extra]
+        for triple in frontier:
+            extra.add(triple)
     for graph in graphs:
-        for p, qs in inverses.items():
-            for s, o in graph.subject_objects(p):
-                if isinstance(o, URIRef):
-                    for q in qs:
-                        extra.add((o, q, s))
         for s, t in graph.subject_objects(RDF.type):
             for sup in supers.get(t, ()):
                 extra.add((s, RDF.type, sup))

@@ -3,7 +3,7 @@
 Why: HermiT (:mod:`kg.reasoning`) is exact for OWL 2 DL but starts a JVM per call and does not scale to a corpus:
 one call over 100k triples took 41-77 s and up to 1.6 GB, and 1M triples would need more than its 2 GB heap and
 about 13 minutes. So the work is split. HermiT checks the **ontology alone** (:func:`ontology_check`: consistency
-and the class hierarchy, cached on disk by the sha256 of the ontology files), and the **data-level** consequences
+and the class hierarchy, kept in :mod:`kg.cache` under the sha256 of the ontology files), and the **data-level** consequences
 and clashes are computed here (:func:`infer`) by rules read off the ontology's axioms, to a fixpoint, in seconds.
 
 What :func:`infer` computes, for the union of the store's graphs (but ``fpg:ontology`` and ``fpg:inferred``), the
@@ -72,7 +72,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -85,10 +84,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from kg import cache
 from kg.errors import InconsistencyError, KgError
 from kg.namespaces import FP, FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.reasoning import UNSUPPORTED_DATATYPES, _disjoint_pairs, _short, prune, reasoner_input
-from kg.stages import Reasoned
+from kg.reasoning import UNSUPPORTED_DATATYPES, Reasoned, _disjoint_pairs, _short, prune, reasoner_input
 
 #: Axiom kinds the rules handle, and how (see the module docstring).
 HANDLED = {
@@ -161,13 +160,6 @@ def _ontology_files() -> list[Path]:
     return sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if p != SHAPES_FILE)
 
 
-def _cache_file(key: str) -> Path | None:
-    if os.environ.get("KG_CACHE", "1") == "0":
-        return None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "fpkg" / f"ontology-check-{key[:32]}.json"
-
-
 def _ontology_key(ontology: Graph | None) -> str:
     """sha256 of the ontology files (``ontology`` None), else of ``ontology``'s sorted N-Triples."""
     h = hashlib.sha256(f"fpkg ontology check {_CACHE_VERSION}\n".encode())
@@ -210,10 +202,9 @@ def _closure(up: dict[str, set[str]], start: str) -> set[str]:
 def ontology_check(ontology: Graph | None = None) -> Classification:
     """HermiT on the ontology alone (``ontology``, default the project's): consistency and the class hierarchy.
 
-    Input is pruned as :func:`kg.reasoning.reason` prunes it. The result is kept in
-    ``$XDG_CACHE_HOME/fpkg/`` (default ``~/.cache/fpkg/``) as a small JSON named by the sha256 of the ontology files
-    (of the graph's N-Triples when one is given), written atomically, so a build pays HermiT only when the
-    ontology changed; ``KG_CACHE=0`` turns the cache off. An inconsistent ontology is not cached.
+    Input is pruned as :func:`kg.reasoning.reason` prunes it. The result is kept in :mod:`kg.cache` as a small JSON
+    under the sha256 of the ontology files (of the graph's N-Triples when one is given), so a build pays HermiT only
+    when the ontology changed; ``KG_CACHE=0`` turns the cache off. An inconsistent ontology is not cached.
 
     :raises InconsistencyError: if HermiT finds the ontology itself inconsistent.
     :raises KgError: if Java or HermiT fails otherwise.
@@ -226,10 +217,9 @@ def ontology_check(ontology: Graph | None = None) -> Classification:
     key = _ontology_key(ontology)
     graph = load_ontology() if ontology is None else ontology
     classes = {str(c) for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
-    path = _cache_file(key)
     try:
-        stored = json.loads(path.read_text(encoding="utf-8")) if path else None
-    except (OSError, ValueError):
+        stored = json.loads(cache.get("ontology-check", key) or b"null")
+    except ValueError:
         stored = None
     if stored is not None and stored.get("version") == _CACHE_VERSION:
         return Classification({c: frozenset(s) for c, s in stored["superclasses"].items()},
@@ -243,16 +233,9 @@ def ontology_check(ontology: Graph | None = None) -> Classification:
         raise InconsistencyError("the ontology itself is inconsistent", violations=why, rule="owl-reasoning")
     up, unsatisfiable = _parse_hierarchy(output)
     superclasses = {c: frozenset(_closure(up, c) - {_THING}) for c in sorted(classes | set(up))}
-    if path is not None:
-        record = {"version": _CACHE_VERSION, "key": key, "unsatisfiable": sorted(unsatisfiable),
-                  "superclasses": {c: sorted(s) for c, s in superclasses.items()}}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
-            tmp.write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:  # a cache that cannot be written only costs time
-            pass
+    record = {"version": _CACHE_VERSION, "key": key, "unsatisfiable": sorted(unsatisfiable),
+              "superclasses": {c: sorted(s) for c, s in superclasses.items()}}
+    cache.put("ontology-check", key, json.dumps(record, indent=1, sort_keys=True).encode())
     return Classification(superclasses, frozenset(unsatisfiable), False, time.perf_counter() - started)
 
 

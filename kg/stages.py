@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from kg import cache
 from kg.errors import InvalidDataError, KgError, LoadError
 from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.reasoning import Reasoned
 from kg.store import as_quads
 
 
@@ -208,14 +209,6 @@ def prepare_in_parallel(paths: list[Path], jobs: int) -> list[PreparedArticle]:
     if errors:
         raise_collected(errors)
     return results
-
-
-@dataclass
-class Reasoned:
-    consistent: bool
-    explanation: str
-    inferred: list[ox.Quad]
-    seconds: float
 
 
 #: JVM options for HermiT's short run: the C1 compiler only and the serial collector. Measured on the seed
