@@ -159,7 +159,10 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
         stage("load+shacl", t, f"{len(prepared)} articles in {jobs} processes; {_verdicts(prepared)}")
 
     t = time.perf_counter()
-    data = [q for p in prepared for q in ox.parse(p.nquads, format=ox.RdfFormat.N_QUADS)]
+    data: list[ox.Quad] = []
+    for p in prepared:
+        data.extend(ox.parse(p.nquads, format=ox.RdfFormat.N_QUADS))
+        p.nquads = b""  # parsed: at 1M triples the text alone is ~150 MB
     result = _reason(data, mode, child)
     if not result.consistent:
         raise InconsistencyError("the ontology and the data are inconsistent",
@@ -250,20 +253,20 @@ def _reason(data: list[ox.Quad], mode: str, child: Reasoner | None) -> Reasoned:
     """
     if child is not None:
         return child.outcome()
-    triples = {q.triple for q in data}
-    if _uses_hermit(mode, len(triples)):
-        return Reasoner(rdflib_graph(triples)).outcome()
+    if _uses_hermit(mode, len(data)):
+        return Reasoner(rdflib_graph(dict.fromkeys(q.triple for q in data))).outcome()
     from kg.rules import infer
 
     store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    store.bulk_extend(data)
     return infer(store)
 
 
 def _assemble(data: list[ox.Quad], inferred: list[ox.Quad], ontology) -> list[ox.Quad]:
     """The dataset to store: the articles' graphs, the inferred triples not asserted anywhere (they would show
     twice in union-graph queries) in ``fpg:inferred``, and the ontology in ``fpg:ontology``; canonical order."""
-    asserted = {q.triple for q in data}
+    candidates = {q.triple for q in inferred}
+    asserted = {q.triple for q in data if q.triple in candidates}
     inferred_graph, ontology_graph = ox.NamedNode(str(INFERRED_GRAPH)), ox.NamedNode(str(ONTOLOGY_GRAPH))
     quads = data + [ox.Quad(q.subject, q.predicate, q.object, inferred_graph)
                     for q in inferred if q.triple not in asserted]
