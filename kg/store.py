@@ -29,6 +29,7 @@ import gc
 import hashlib
 import itertools
 import json
+import operator
 import os
 import shutil
 import time
@@ -104,9 +105,7 @@ def canonical_quads(data) -> list[ox.Quad]:
     :raises StoreError: if a term cannot be represented.
     """
     with gc_paused():
-        quads = as_quads(data)
-        quads, lines = _canonical_blank_nodes(quads, _nquads_lines(quads))
-        return _sorted_unique(quads, lines, [q.graph_name for q in quads])
+        return _canonical(as_quads(data), by_graph=True)
 
 
 def canonical_union(data) -> list[ox.Triple]:
@@ -121,9 +120,7 @@ def canonical_union(data) -> list[ox.Triple]:
     :raises StoreError: if a term cannot be represented.
     """
     with gc_paused():
-        triples = [q.triple for q in as_quads(data)]
-        triples, lines = _canonical_blank_nodes(triples, _nquads_lines(triples))
-        return _sorted_unique(triples, lines, itertools.repeat(ox.DefaultGraph()))
+        return _canonical([q.triple for q in as_quads(data)], by_graph=False)
 
 
 @contextmanager
@@ -139,41 +136,69 @@ def gc_paused():
             gc.enable()
 
 
-def _nquads_lines(statements: list) -> list[bytes]:
-    """One N-Quads line per quad or triple, in the same order (literals escape their line breaks)."""
-    return ox.serialize(statements, format=ox.RdfFormat.N_QUADS).splitlines()
+def _canonical(statements: list, *, by_graph: bool) -> list:
+    """``statements`` (all quads or all triples) without duplicates, blank nodes renamed by RDFC-1.0, sorted by
+    graph name if ``by_graph`` (the default graph first, then by the names' N-Triples text), then by
+    :func:`_sort_keys`. The work is done on each statement's N-Quads line, in C where possible."""
+    body = ox.serialize(statements, format=ox.RdfFormat.N_QUADS)
+    quoted = b"<<(" in body  # a quoted triple (RDF 1.2), or that text in a literal
+    mention = _lines_with(body, b"_:")  # a blank node, or that text in a literal
+    lines = body.splitlines()  # one per statement: literals escape their line breaks
+    del body
+    statements, lines = _canonical_blank_nodes(statements, lines, mention)
+    keys = _str_keys(statements) if quoted else _sort_keys(lines)
+    del lines
+    # Statement by key, per graph name: equal keys in one graph are equal statements, so duplicates are dropped.
+    if by_graph:
+        groups: dict = defaultdict(dict)
+        for graph, key, statement in zip([s.graph_name for s in statements], keys, statements):
+            groups[graph][key] = statement
+    else:
+        groups = {ox.DefaultGraph(): dict(zip(keys, statements))}
+    ordered = []
+    for graph in sorted(groups, key=lambda g: "" if isinstance(g, ox.DefaultGraph) else str(g)):
+        group = groups.pop(graph)
+        ordered += map(group.__getitem__, sorted(group))
+    return ordered
 
 
-def _canonical_blank_nodes(statements: list, lines: list[bytes]) -> tuple[list, list[bytes]]:
-    """``statements`` (all quads or all triples) and their lines, blank nodes renamed by RDFC-1.0.
+def _lines_with(body: bytes, needle: bytes) -> list[int]:
+    r"""The numbers of the lines of ``body`` that contain ``needle``: a few searches through the whole text
+    instead of one per line.
+
+    >>> _lines_with(b"a _:x _:y\nb\n_:z\n", b"_:")
+    [0, 2]
+    """
+    numbers: list[int] = []
+    number, counted = 0, 0  # line feeds before position `counted`
+    position = body.find(needle)
+    while position != -1:
+        number += body.count(b"\n", counted, position)
+        counted = position
+        numbers.append(number)
+        end = body.find(b"\n", position)
+        position = -1 if end == -1 else body.find(needle, end)
+    return numbers
+
+
+def _canonical_blank_nodes(statements: list, lines: list[bytes], mention: list[int]) -> tuple[list, list[bytes]]:
+    """``statements`` (all quads or all triples) and their lines, blank nodes renamed by RDFC-1.0; ``mention``
+    holds the index of every statement that may mention one.
 
     RDFC-1.0 names a blank node after the statements that mention it, so only those are canonicalized: in a
     build, the ontology's few hundred OWL-list triples instead of the whole dataset.
     """
-    # A line with "_:" mentions a blank node or has "_:" in a literal; the latter pass through unchanged.
-    mention = [s for s, line in zip(statements, lines) if b"_:" in line]
-    if not any(isinstance(term, ox.BlankNode) for s in mention for term in s):
+    candidates = [statements[i] for i in mention]
+    if not any(isinstance(term, ox.BlankNode) for s in candidates for term in s):
         return statements, lines  # "_:" only in literals, or inside quoted triples (no top-level blank node)
-    dataset = ox.Dataset(ox.Quad(*s) for s in mention)
+    dataset = ox.Dataset(ox.Quad(*s) for s in candidates)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    renamed = list(dataset) if isinstance(mention[0], ox.Quad) else [q.triple for q in dataset]
-    return ([s for s, line in zip(statements, lines) if b"_:" not in line] + renamed,
-            [line for line in lines if b"_:" not in line] + _nquads_lines(renamed))
-
-
-def _sorted_unique(statements: list, lines: list[bytes], graphs) -> list:
-    """``statements`` without duplicates, sorted by graph name (the default graph first, then by the names'
-    N-Triples text), then by :func:`_sort_keys` of their ``lines``; ``graphs`` holds each statement's graph."""
-    # "<<(" opens a quoted triple (RDF 1.2), or is text in a literal.
-    keys = _str_keys(statements) if any(b"<<(" in line for line in lines) else _sort_keys(lines)
-    by_graph: defaultdict = defaultdict(dict)
-    for graph, key, statement in zip(graphs, keys, statements):
-        by_graph[graph][key] = statement
-    ordered = []
-    for graph in sorted(by_graph, key=lambda g: "" if isinstance(g, ox.DefaultGraph) else str(g)):
-        group = by_graph.pop(graph)
-        ordered += map(group.__getitem__, sorted(group))
-    return ordered
+    renamed = list(dataset) if isinstance(candidates[0], ox.Quad) else [q.triple for q in dataset]
+    keep = [True] * len(statements)
+    for i in mention:
+        keep[i] = False
+    return (list(itertools.compress(statements, keep)) + renamed,
+            list(itertools.compress(lines, keep)) + ox.serialize(renamed, format=ox.RdfFormat.N_QUADS).splitlines())
 
 
 def _str_keys(statements: list) -> list[tuple]:
@@ -194,9 +219,12 @@ def _sort_keys(lines: list[bytes]) -> list[bytes]:
     >>> _sort_keys([b'<s> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <C> .', b'<s> <p> "a" .'])
     [b'<s> \x01 <C> .', b'<s> <p> "a" .']
     """
+    keys = lines.copy()
     # The subject has no space, so the first space ends it; only a predicate in that place gets the marker.
-    return [line.replace(_TYPE_PREDICATE, _TYPE_MARKER, 1) if line.startswith(_TYPE_PREDICATE, line.index(b" "))
-            else line for line in lines]
+    typed = map(bytes.startswith, lines, itertools.repeat(_TYPE_PREDICATE), map(bytes.index, lines, itertools.repeat(b" ")))
+    for i in itertools.compress(range(len(lines)), typed):
+        keys[i] = lines[i].replace(_TYPE_PREDICATE, _TYPE_MARKER, 1)
+    return keys
 
 
 # --- atomic files -----------------------------------------------------------------------------------------------
