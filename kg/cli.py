@@ -50,11 +50,28 @@ def cmd_build(args) -> int:
                    progress=None if args.quiet else _progress, jobs=args.jobs, reasoner=args.reasoner)
     print(f"built {report.triples} triples, {report.claims} claims from {len(report.articles)} article(s) "
           f"in {report.timings['total']:.2f} s")
-    for graph, n in report.triples_per_graph.items():
-        print(f"  {n:7d}  {_compact(graph) if graph else '(default graph)'}")
+    for name, n in _graph_summary(report.triples_per_graph):
+        print(f"  {n:7d}  {name}")
     print(f"store: {report.dataset_path}")
     print(f"exports: {', '.join(str(p) for p in report.exports.values())}")
     return 0
+
+
+def _graph_summary(counts: dict[str, int], most: int = 12) -> list[tuple[str, int]]:
+    """Triples per graph; beyond ``most`` graphs (a corpus), the documents' graphs summed per role.
+
+    >>> _graph_summary({"https://w3id.org/fpkg/graph/a/assertions": 2, "https://w3id.org/fpkg/graph/b/assertions": 3}, 1)
+    [('fpg:*/assertions (2 graphs)', 5)]
+    """
+    if len(counts) <= most:
+        return [(_compact(g) if g else "(default graph)", n) for g, n in counts.items()]
+    roles: dict[str, list[int]] = {}
+    for graph, n in counts.items():
+        name = _compact(graph) if graph else "(default graph)"
+        if name.startswith("fpg:") and "/" in name:
+            name = "fpg:*/" + name.rsplit("/", 1)[1]
+        roles.setdefault(name, []).append(n)
+    return [(name if len(ns) == 1 else f"{name} ({len(ns)} graphs)", sum(ns)) for name, ns in sorted(roles.items())]
 
 
 def cmd_validate(args) -> int:

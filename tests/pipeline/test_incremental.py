@@ -11,6 +11,7 @@ import pytest
 
 from kg.errors import InvalidDataError, ShapeViolation
 from kg.pipeline import build
+from kg.stages import LOADING_CODE
 
 from .conftest import REPO
 
@@ -95,6 +96,14 @@ def test_editing_an_article_text_reloads_that_article(corpus, cache_dir, tmp_pat
     text.write_text(text.read_text(encoding="utf-8") + "\nA closing remark nobody annotated.\n", encoding="utf-8")
     assert "(2 of 3 verdicts from the cache)" in build_logged(corpus, tmp_path / "store", jobs=2)["load+shacl"]
     assert b"A closing remark nobody annotated." in (tmp_path / "store" / "dataset.nq").read_bytes()
+
+
+def test_cached_articles_depend_on_all_the_loading_code():
+    """Every kg module the loader imports is among those whose source keys the cache of loaded articles."""
+    r = subprocess.run([sys.executable, "-c", "import sys, kg.loader; print(*sorted(sys.modules))"],
+                       cwd=REPO, capture_output=True, text=True, check=True)
+    imported = {m.split(".", 1)[1] for m in r.stdout.split() if m.startswith("kg.")}
+    assert imported and imported <= set(LOADING_CODE)
 
 
 def test_no_cache_validates_everything(corpus, cache_dir, tmp_path, monkeypatch):
