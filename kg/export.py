@@ -56,7 +56,8 @@ _ESCAPED_PNAME = re.compile(r'(?<![^\s^\[(])([A-Za-z][\w.-]*):(\S*\\\S*)')
 _ESCAPED_WORD = re.compile(r"((?<!\S)[^\s\\]*+\\\S*+)")  # a whitespace-free run with a backslash
 _ESCAPE = re.compile(r"\\(.)")
 _JSON_DECODER = json.JSONDecoder()
-_json = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(x, ensure_ascii=False) gives, made once
+# What json.dumps(x, ensure_ascii=False) gives, with the encoder made once; decoded JSON has no cycles to check.
+_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def format_name(fmt: str) -> str:
@@ -107,41 +108,48 @@ def write_exports(data, out_dir: str | os.PathLike, basename: str, *, canonical:
 def _render(name: str, statements: list) -> bytes:
     """The bytes of format ``name`` for canonical ``statements``: pyoxigraph's writer, then our layout."""
     rdf_format = FORMATS[name][0]
-    turtle_like = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
-    body = ox.serialize(statements, format=rdf_format, prefixes=_PREFIXES if turtle_like else None)
-    if turtle_like:
-        return _readable_turtle(body)
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return _readable_turtle(ox.serialize(statements, format=rdf_format, prefixes=_PREFIXES))
     if name == "jsonld":
-        return _jsonld_lines(body)
-    return body
+        return _jsonld_lines(ox.serialize(statements, format=rdf_format))
+    return ox.serialize(statements, format=rdf_format)
 
 
 def _jsonld_lines(body: bytes) -> bytes:
     """pyoxigraph's one-line JSON-LD with one node object per line, so a changed annotation gives a readable
-    diff (json's C encoder per node: indenting the whole document is several times slower). The top-level items
-    are decoded one at a time, so only one graph's objects are in memory at once.
+    diff. The top-level items are decoded one at a time, so only one graph's objects are in memory at once.
 
-    >>> print(_jsonld_lines(b'[{"@id":"g","@graph":[{"@id":"s","p":[{"@value":"1"}]}]},{"@id":"t"}]').decode(), end="")
+    >>> print(_jsonld_lines(b'[{"@id":"g","@graph":[{"@id":"s","p":[{"@value":"1"}]},{"@id":"t","p":[{"@id":"u"}]}]},'
+    ...                     b'{"@id":"v","p":[{"@value":"2"}]}]').decode(), end="")
     [
     {"@id": "g", "@graph": [
-     {"@id": "s", "p": [{"@value": "1"}]}
+     {"@id": "s", "p": [{"@value": "1"}]},
+     {"@id": "t", "p": [{"@id": "u"}]}
     ]},
-    {"@id": "t"}
+    {"@id": "v", "p": [{"@value": "2"}]}
     ]
     """
     text = body.decode()
-    items = []
+    del body  # the caller passes the only reference: a million quads make it large
+    out = [b"[\n"]
     pos = text.index("[") + 1
     while text[pos] != "]":  # pyoxigraph writes no whitespace between items
         item, pos = _JSON_DECODER.raw_decode(text, pos)
+        if len(out) > 1:
+            out.append(b",\n")
         if "@graph" in item:
-            nodes = ",\n".join(" " + _json(n) for n in item["@graph"])
-            items.append(f'{{"@id": {_json(item["@id"])}, "@graph": [\n{nodes}\n]}}')
+            # A graph's nodes in one encoder call, then a line break between nodes: a node ends with "]}" (its
+            # last property's values), the next starts with '{"@id": ', and nowhere else in the list do these
+            # meet, as values hold only strings (whose quotes are escaped).
+            nodes = _json(item["@graph"])[1:-1].replace(']}, {"@id": ', ']},\n {"@id": ')
+            out.append(f'{{"@id": {_json(item["@id"])}, "@graph": [\n {nodes}\n]}}'.encode())
         else:
-            items.append(_json(item))
+            out.append(_json(item).encode())
         if text[pos] == ",":
             pos += 1
-    return ("[\n" + ",\n".join(items) + "\n]\n").encode()
+    del text
+    out.append(b"\n]\n")
+    return b"".join(out)
 
 
 def _readable_turtle(body: bytes) -> bytes:
@@ -176,27 +184,38 @@ def _full_iris(lines: list[bytes], declared: dict[str, str]) -> list[bytes]:
     >>> _full_iris([b'fpr:a\\/b fp:p "fpr:c\\/d" .', b'fp:q fpr:a\\/b .'], {"fpr": "https://w3id.org/fpkg/resource/"})
     [b'<https://w3id.org/fpkg/resource/a/b> fp:p "fpr:c\\/d" .', b'fp:q <https://w3id.org/fpkg/resource/a/b> .']
     """
-    def words_rewritten(text: str) -> str:
-        # A name lies within one word (whitespace-free run) that has a backslash, so the regex sees that word alone
-        # exactly as it sees it within the text. Such words recur on many lines: each distinct one is done once.
-        parts = _ESCAPED_WORD.split(text)  # text, word, text, word, ..., text
-        words = list(set(parts[1::2]))
-        done = dict(zip(words, _full_iris_in_words(words, declared)))
-        parts[1::2] = map(done.__getitem__, parts[1::2])
-        return "".join(parts)
-
-    def outside_strings(piece: str) -> str:
-        return "".join(part if i % 2 else words_rewritten(part) for i, part in enumerate(_STRING.split(piece)))
-
-    # Lines without a string literal (nearly all) go through the regex together, in one call: a name cannot span
-    # a line break, and the regex takes one for whitespace, as it takes the start or end of a line.
     quoted = list(map(operator.contains, lines, itertools.repeat(b'"')))
-    together = b"\n".join(itertools.compress(lines, map(operator.not_, quoted))).decode()
-    rewritten = iter(words_rewritten(together).encode().split(b"\n"))
     # A line with a literal is cut where str.splitlines cuts (also at U+2028 and the like, which a literal may
-    # hold), as the regexes have always seen it: the bytes must not change.
-    return ["".join(map(outside_strings, line.decode().splitlines(keepends=True))).encode() if own
-            else next(rewritten) for line, own in zip(lines, quoted)]
+    # hold), then around its literals, as the regexes have always seen it: the bytes must not change.
+    cut = [[_STRING.split(piece) for piece in line.decode().splitlines(keepends=True)]
+           for line in itertools.compress(lines, quoted)]
+    # The text outside literals goes through the regexes in two calls, not one per line or piece: joined by line
+    # feeds, which no such text holds, no name can span, and the regexes take for whitespace, as they take the
+    # start or end of a text.
+    plain = b"\n".join(itertools.compress(lines, map(operator.not_, quoted))).decode()
+    plain_lines = iter(_words_rewritten(plain, declared).encode().split(b"\n"))
+    outside = "\n".join(part for pieces in cut for parts in pieces for part in parts[::2])
+    outside_parts = iter(_words_rewritten(outside, declared).split("\n"))
+    for parts in itertools.chain.from_iterable(cut):
+        parts[::2] = itertools.islice(outside_parts, (len(parts) + 1) // 2)
+    quoted_lines = ("".join(itertools.chain.from_iterable(pieces)).encode() for pieces in cut)
+    return [next(quoted_lines) if own else next(plain_lines) for own in quoted]
+
+
+def _words_rewritten(text: str, declared: dict[str, str]) -> str:
+    r"""``text`` (outside string literals) with each prefixed name of ``declared`` that has backslash escapes
+    written as a full IRI. A name lies within one word (a whitespace-free run) that has a backslash, so the regex
+    sees that word alone exactly as it sees it within the text; such words recur on many lines, and each distinct
+    one is rewritten once.
+
+    >>> _words_rewritten("fp:q fpr:a\\/b ;\n\tfpr:a\\/b fp:r\\/s .", {"fpr": "https://w3id.org/fpkg/resource/"})
+    'fp:q <https://w3id.org/fpkg/resource/a/b> ;\n\t<https://w3id.org/fpkg/resource/a/b> fp:r\\/s .'
+    """
+    parts = _ESCAPED_WORD.split(text)  # text, word, text, word, ..., text
+    words = list(set(parts[1::2]))
+    done = dict(zip(words, _full_iris_in_words(words, declared)))
+    parts[1::2] = map(done.__getitem__, parts[1::2])
+    return "".join(parts)
 
 
 def _full_iris_in_words(words: list[str], declared: dict[str, str]) -> list[str]:
