@@ -9,7 +9,7 @@ import pytest
 import rdflib
 
 from kg.errors import UsageError
-from kg.export import FORMATS, export
+from kg.export import FORMATS, export, write_exports
 from kg.store import canonical_quads
 
 from .conftest import FIXTURES, sample_quads
@@ -73,6 +73,40 @@ def test_turtle_uses_prefixes_and_full_iris_for_slashed_names():
     assert "fpr:China a fp:State ;" in text
     assert "<https://w3id.org/fpkg/resource/sample/concern/refugee-crisis> a fp:Concern ;" in text
     assert "\\/" not in text
+
+
+def test_write_exports_writes_what_export_gives(tmp_path):
+    """write_exports writes every format, in FORMATS order, with the bytes export gives for it."""
+    paths = write_exports(sample_quads(), tmp_path / "out", "fpkg")
+    assert list(paths) == list(FORMATS)
+    for name, (_, _, ext) in FORMATS.items():
+        assert paths[name] == tmp_path / "out" / f"fpkg.{ext}"
+        assert paths[name].read_bytes() == export(sample_quads(), name)
+    canonical = write_exports(canonical_quads(sample_quads()), tmp_path / "again", "fpkg", canonical=True)
+    assert all(canonical[name].read_bytes() == paths[name].read_bytes() for name in FORMATS)
+
+
+def _with_literals() -> list[ox.Quad]:
+    resource, p = "https://w3id.org/fpkg/resource/", ox.NamedNode("https://w3id.org/fpkg/ontology#note")
+    doc = ox.NamedNode(resource + "doc/a")
+    return [ox.Quad(doc, p, ox.Literal("see fpr:doc\\/b: not a name here")),
+            ox.Quad(doc, p, ox.NamedNode(resource + "doc/b")),
+            ox.Quad(ox.NamedNode(resource + "c"), p, ox.Literal(']}, {"@id": "https://w3id.org/fpkg/resource/d'))]
+
+
+def test_turtle_full_iris_outside_literals_only():
+    """A name with a slash becomes a full IRI also on a line that holds a literal; text in a literal that looks
+    like such a name stays as it is."""
+    text = export(_with_literals(), "turtle").decode()
+    assert ('<https://w3id.org/fpkg/resource/doc/a> fp:note "see fpr:doc\\\\/b: not a name here" , '
+            '<https://w3id.org/fpkg/resource/doc/b> .') in text
+
+
+def test_jsonld_one_node_per_line():
+    """JSON-LD breaks lines between node objects only, not where a literal holds the same characters."""
+    lines = export(_with_literals(), "jsonld").decode().splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 4
+    assert lines[1].startswith('{"@id": "https://w3id.org/fpkg/resource/c", ') and lines[1].endswith("]},")
 
 
 def test_export_to_file_and_unknown_format(tmp_path):

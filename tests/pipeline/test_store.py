@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -13,14 +14,74 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
-from kg.store import (BUILD_FILE, DATASET_FILE, PAUSE_ENV, canonical_quads, open_store, read_build_info,
-                      resolve_store_dir, save_dataset)
+from kg.store import (BUILD_FILE, DATASET_FILE, PAUSE_ENV, canonical_quads, canonical_union, open_store,
+                      read_build_info, resolve_store_dir, save_dataset)
 
 from .conftest import REPO, sample_quads
 
 
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
 def _canon(quads) -> set[str]:
     return {str(q) for q in canonical_quads(quads)}
+
+
+def _reference_key(quad: ox.Quad):
+    """The documented order, spelled out on the terms' str(): graph (the default graph first), subject,
+    predicate with rdf:type first, object."""
+    graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+    return graph, str(quad.subject), quad.predicate != RDF_TYPE, str(quad.predicate), str(quad.object)
+
+
+def _reference_canonical(quads) -> list[ox.Quad]:
+    """What canonical_quads promises, done the plain way: the whole dataset canonicalized, then sorted."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=_reference_key)
+
+
+def _tricky_quads() -> list[ox.Quad]:
+    """Terms whose text is a prefix of another's (<a>, <a/b>; "a", "a"@en, "a b"; _:c14n1, _:c14n10), rdf:type as
+    predicate and as object, the default graph, blank-node graphs, "_:" in literals and duplicates, shuffled."""
+    ex = "http://ex/"
+    iris = [ox.NamedNode(ex + name) for name in ("a", "a/b", "ab", "a#b", "b")] + [RDF_TYPE]
+    blanks = [ox.BlankNode(f"n{i}") for i in range(12)]
+    objects = iris + blanks[:3] + [ox.Literal("a"), ox.Literal("a", language="en"), ox.Literal("a b"),
+                                   ox.Literal("a", datatype=ox.NamedNode(ex + "dt")), ox.Literal("_:n1"),
+                                   ox.Literal("x\ny\u2028z")]
+    graphs = [ox.DefaultGraph(), ox.NamedNode(ex + "g"), ox.NamedNode(ex + "g/1"), ox.BlankNode("g")]
+    rng = random.Random(7)
+    quads = [ox.Quad(rng.choice(iris[:5] + blanks), rng.choice(iris), rng.choice(objects), rng.choice(graphs))
+             for _ in range(400)]
+    quads += [ox.Quad(blanks[i], iris[0], blanks[(i + 1) % 12], graphs[1]) for i in range(12)]  # a cycle
+    quads += quads[:50]
+    rng.shuffle(quads)
+    return quads
+
+
+def test_canonical_order_is_the_documented_order():
+    """canonical_quads sorts by graph, subject, predicate (rdf:type first), object, comparing the terms' text,
+    also where one term's text is a prefix of another's; blank nodes are named as RDFC-1.0 names them in the
+    whole dataset, though only the quads that mention them are canonicalized."""
+    quads = _tricky_quads()
+    assert [str(q) for q in canonical_quads(quads)] == [str(q) for q in _reference_canonical(quads)]
+
+
+def test_quoted_triples_keep_their_order():
+    """A quoted triple (RDF 1.2) as object sorts by its str(), which lacks the <<( )>> of its N-Triples form."""
+    s, p = ox.NamedNode("http://ex/s"), ox.NamedNode("http://ex/p")
+    quoted = ox.Triple(s, RDF_TYPE, ox.NamedNode("http://ex/a"))
+    quads = [ox.Quad(s, p, quoted), ox.Quad(s, p, ox.NamedNode("http://ex/b")), ox.Quad(s, p, ox.Literal("c"))]
+    assert canonical_quads(quads) == sorted(quads, key=_reference_key)
+
+
+def test_canonical_union_merges_graphs():
+    """canonical_union holds each triple of any graph once, blank nodes named as RDFC-1.0 names them in the
+    union, in the documented order."""
+    quads = _tricky_quads()
+    union = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+    assert [str(t) for t in canonical_union(quads)] == [str(q.triple) for q in _reference_canonical(union)]
 
 
 def test_round_trip_in_memory(sample_store):
