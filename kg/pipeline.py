@@ -135,7 +135,7 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     :raises StoreError: if the store or an export cannot be written.
     In every error case the previous store and exports are left untouched.
     """
-    from kg.export import FORMATS, export
+    from kg.export import write_exports
 
     def stage(name: str, started: float, detail: str = "") -> None:
         timings[name] = time.perf_counter() - started
@@ -192,10 +192,7 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
 
     t = time.perf_counter()
     out_dir = Path(export_dir) if export_dir is not None else directory / EXPORTS_DIR
-    exports = {}
-    for name, (_, _, ext) in FORMATS.items():
-        exports[name] = out_dir / f"{EXPORT_BASENAME}.{ext}"
-        export(quads, name, exports[name], canonical=True)
+    exports = write_exports(quads, out_dir, EXPORT_BASENAME, canonical=True)
     stage("export", t, f"{len(exports)} files in {out_dir}")
     timings["total"] = time.perf_counter() - begin
     return BuildReport(directory, target, exports, [p.doc_id for p in prepared], counts, claims, timings)
@@ -257,6 +254,8 @@ def _reason(data: list[ox.Quad], mode: str, child: Reasoner | None) -> Reasoned:
         return Reasoner(rdflib_graph(dict.fromkeys(q.triple for q in data))).outcome()
     from kg.rules import infer
 
+    # Only the rules' input: an Oxigraph Store keeps literals by value (it reads "3"^^xsd:positiveInteger back as
+    # xsd:integer), so what is stored and exported never goes through one.
     store = ox.Store()
     store.bulk_extend(data)
     return infer(store)
@@ -268,10 +267,9 @@ def _assemble(data: list[ox.Quad], inferred: list[ox.Quad], ontology) -> list[ox
     candidates = {q.triple for q in inferred}
     asserted = {q.triple for q in data if q.triple in candidates}
     inferred_graph, ontology_graph = ox.NamedNode(str(INFERRED_GRAPH)), ox.NamedNode(str(ONTOLOGY_GRAPH))
-    quads = data + [ox.Quad(q.subject, q.predicate, q.object, inferred_graph)
-                    for q in inferred if q.triple not in asserted]
-    quads += [ox.Quad(q.subject, q.predicate, q.object, ontology_graph) for q in as_quads(ontology)]
-    return canonical_quads(quads)
+    data += [ox.Quad(q.subject, q.predicate, q.object, inferred_graph) for q in inferred if q.triple not in asserted]
+    data += [ox.Quad(q.subject, q.predicate, q.object, ontology_graph) for q in as_quads(ontology)]
+    return canonical_quads(data)
 
 
 def _inputs(paths: list[Path], prepared: list[PreparedArticle]) -> list[dict]:
