@@ -10,7 +10,7 @@ What each format holds:
 Determinism: blank nodes are renamed by RDFC-1.0 canonicalization and quads sorted (graph, subject, predicate
 with rdf:type first, object) before pyoxigraph's streaming writers see them; the writers emit triples in the
 order given. Turtle and TriG use the prefixes of :data:`kg.namespaces.PREFIXES`; JSON-LD is expanded (full IRIs),
-one node object per line.
+one node object per line. :func:`write_exports` writes all four files, building the union graph once.
 
 >>> import pyoxigraph as ox
 >>> q = ox.Quad(ox.NamedNode("https://w3id.org/fpkg/resource/China"),
@@ -155,13 +155,14 @@ def _jsonld_lines(body: bytes) -> bytes:
 def _readable_turtle(body: bytes) -> bytes:
     r"""Prefix lines in :data:`PREFIXES` order, and full IRIs for names with slashes in their local part.
 
-    >>> print(_readable_turtle(b'@prefix fpr: <https://w3id.org/fpkg/resource/> .\nfpr:d\\/c fpr:p "a fpr:b\\/c" .\n').decode(), end="")
+    >>> body = b'@prefix fpr: <https://w3id.org/fpkg/resource/> .\nfpr:d\\/c fpr:p "a fpr:b\\/c" .\n'
+    >>> print(_readable_turtle(body).decode(), end="")
     @prefix fpr: <https://w3id.org/fpkg/resource/> .
     <https://w3id.org/fpkg/resource/d/c> fpr:p "a fpr:b\/c" .
     """
     lines = body.split(b"\n")
     n_prefixes = 0
-    while lines[n_prefixes].startswith(b"@prefix "):
+    while n_prefixes < len(lines) and lines[n_prefixes].startswith(b"@prefix "):
         n_prefixes += 1
     declared = {}
     for line in lines[:n_prefixes]:

@@ -29,7 +29,6 @@ import gc
 import hashlib
 import itertools
 import json
-import operator
 import os
 import shutil
 import time
@@ -139,7 +138,8 @@ def gc_paused():
 def _canonical(statements: list, *, by_graph: bool) -> list:
     """``statements`` (all quads or all triples) without duplicates, blank nodes renamed by RDFC-1.0, sorted by
     graph name if ``by_graph`` (the default graph first, then by the names' N-Triples text), then by
-    :func:`_sort_keys`. The work is done on each statement's N-Quads line, in C where possible."""
+    :func:`_sort_keys`. Graph first, so the TriG and JSON-LD writers write each graph once; rdf:type first within
+    a subject, as people read it. The work is done on each statement's N-Quads line, in C where possible."""
     body = ox.serialize(statements, format=ox.RdfFormat.N_QUADS)
     quoted = b"<<(" in body  # a quoted triple (RDF 1.2), or that text in a literal
     mention = _lines_with(body, b"_:")  # a blank node, or that text in a literal
@@ -202,8 +202,9 @@ def _canonical_blank_nodes(statements: list, lines: list[bytes], mention: list[i
 
 
 def _str_keys(statements: list) -> list[tuple]:
-    """Sort keys from the ``str()`` of each term, the order :func:`_sort_keys` gives unless an object is a
-    quoted triple: its ``str()`` lacks the ``<<( )>>`` of its N-Triples form, and this order has always used it.
+    """Sort keys from the ``str()`` of the terms, for statements with a quoted triple (RDF 1.2) as object: this
+    order has always compared ``str()``, which for a quoted triple lacks the ``<<( )>>`` of its N-Triples form,
+    so :func:`_sort_keys` would order it differently. For any other term the two orders are the same.
     """
     return [(str(s.subject), str(s.predicate) != _RDF_TYPE, str(s.predicate), str(s.object)) for s in statements]
 
@@ -221,7 +222,8 @@ def _sort_keys(lines: list[bytes]) -> list[bytes]:
     """
     keys = lines.copy()
     # The subject has no space, so the first space ends it; only a predicate in that place gets the marker.
-    typed = map(bytes.startswith, lines, itertools.repeat(_TYPE_PREDICATE), map(bytes.index, lines, itertools.repeat(b" ")))
+    subject_ends = map(bytes.index, lines, itertools.repeat(b" "))
+    typed = map(bytes.startswith, lines, itertools.repeat(_TYPE_PREDICATE), subject_ends)
     for i in itertools.compress(range(len(lines)), typed):
         keys[i] = lines[i].replace(_TYPE_PREDICATE, _TYPE_MARKER, 1)
     return keys
