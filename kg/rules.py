@@ -2,7 +2,7 @@
 
 Why: HermiT (:mod:`kg.reasoning`) is exact for OWL 2 DL but starts a JVM per call and does not scale to a corpus:
 one call over 100k triples took 41-77 s and up to 1.6 GB, and 1M triples would need more than its 2 GB heap and
-about 13 minutes. So the work is split. HermiT checks the **ontology alone** (:func:`ontology_check`: consistency
+about 13 minutes. So the work is split. HermiT checks the **ontology alone** (:func:`kg.classification.ontology_check`: consistency
 and the class hierarchy, kept in :mod:`kg.cache` under the sha256 of the ontology files), and the **data-level** consequences
 and clashes are computed here (:func:`infer`) by rules read off the ontology's axioms, to a fixpoint, in seconds.
 
@@ -70,24 +70,21 @@ refugees fp:linkedToActionsOf UnitedStates
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import time
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from itertools import product
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg import cache
-from kg.errors import InconsistencyError, KgError
+from kg.classification import ontology_check
+from kg.errors import KgError
 from kg.namespaces import FP, FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.reasoning import UNSUPPORTED_DATATYPES, Reasoned, _disjoint_pairs, _short, prune, reasoner_input
+from kg.reasoning import UNSUPPORTED_DATATYPES, Reasoned, _disjoint_pairs, _short
 
 #: Axiom kinds the rules handle, and how (see the module docstring).
 HANDLED = {
@@ -133,110 +130,6 @@ _EXCLUDED_GRAPHS = frozenset({ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(st
 _TYPE = ox.NamedNode(str(RDF.type))
 _FP, _FPR = str(FP), str(FPR)
 _UNSUPPORTED = frozenset(str(d) for d in UNSUPPORTED_DATATYPES)
-_CACHE_VERSION = 1
-_HIERARCHY_LINE = re.compile(r"^(SubClassOf|EquivalentClasses)\((.*)\)\s*$", re.MULTILINE)
-_HIERARCHY_TERM = re.compile(r"<([^>]+)>|owl:(Thing|Nothing)")
-_THING, _NOTHING = str(OWL.Thing), str(OWL.Nothing)
-
-
-# --------------------------------------------------------------------------------------------------------------
-# The ontology alone: HermiT, cached
-
-
-@dataclass(frozen=True)
-class Classification:
-    """HermiT's verdict on the ontology alone (consistent, else :func:`ontology_check` raised): every named class
-    with all its named superclasses (itself included), and the classes that can have no member."""
-
-    superclasses: dict[str, frozenset[str]]
-    unsatisfiable: frozenset[str]
-    cached: bool
-    seconds: float
-
-
-def _ontology_files() -> list[Path]:
-    from kg.validation import ONTOLOGY_DIR, SHAPES_FILE
-
-    return sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if p != SHAPES_FILE)
-
-
-def _ontology_key(ontology: Graph | None) -> str:
-    """sha256 of the ontology files (``ontology`` None), else of ``ontology``'s sorted N-Triples."""
-    h = hashlib.sha256(f"fpkg ontology check {_CACHE_VERSION}\n".encode())
-    if ontology is None:
-        for path in _ontology_files():
-            data = path.read_bytes()
-            h.update(f"{path.name} {len(data)}\n".encode())
-            h.update(data)
-    else:
-        h.update(b"".join(sorted(ontology.serialize(format="nt", encoding="utf-8").splitlines(keepends=True))))
-    return h.hexdigest()
-
-
-def _parse_hierarchy(output: str) -> tuple[dict[str, set[str]], set[str]]:
-    """Direct superclasses and equivalents per class, and the unsatisfiable classes, from HermiT's ``-c`` lines."""
-    up: dict[str, set[str]] = {}
-    unsatisfiable: set[str] = set()
-    for kind, body in _HIERARCHY_LINE.findall(output):
-        terms = [iri or str(OWL[name]) for iri, name in _HIERARCHY_TERM.findall(body)]
-        if kind == "SubClassOf":
-            up.setdefault(terms[0], set()).add(terms[1])
-        elif _NOTHING in terms:
-            unsatisfiable.update(t for t in terms if t != _NOTHING)
-        else:
-            for a in terms:
-                up.setdefault(a, set()).update(t for t in terms if t != a)
-    return up, unsatisfiable
-
-
-def _closure(up: dict[str, set[str]], start: str) -> set[str]:
-    seen, todo = {start}, [start]
-    while todo:
-        for sup in up.get(todo.pop(), ()):
-            if sup not in seen:
-                seen.add(sup)
-                todo.append(sup)
-    return seen
-
-
-def ontology_check(ontology: Graph | None = None) -> Classification:
-    """HermiT on the ontology alone (``ontology``, default the project's): consistency and the class hierarchy.
-
-    Input is pruned as :func:`kg.reasoning.reason` prunes it. The result is kept in :mod:`kg.cache` as a small JSON
-    under the sha256 of the ontology files (of the graph's N-Triples when one is given), so a build pays HermiT only
-    when the ontology changed; ``KG_CACHE=0`` turns the cache off. An inconsistent ontology is not cached.
-
-    :raises InconsistencyError: if HermiT finds the ontology itself inconsistent.
-    :raises KgError: if Java or HermiT fails otherwise.
-    :raises LoadError: if an ontology file does not parse.
-    """
-    from kg.hermit import run_hermit
-    from kg.validation import load_ontology
-
-    started = time.perf_counter()
-    key = _ontology_key(ontology)
-    graph = load_ontology() if ontology is None else ontology
-    classes = {str(c) for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
-    try:
-        stored = json.loads(cache.get("ontology-check", key) or b"null")
-    except ValueError:
-        stored = None
-    if stored is not None and stored.get("version") == _CACHE_VERSION:
-        return Classification({c: frozenset(s) for c, s in stored["superclasses"].items()},
-                              frozenset(stored["unsatisfiable"]), True, time.perf_counter() - started)
-    merged, _ = reasoner_input(Graph(), graph)
-    output = run_hermit(prune(merged, graph).serialize(format="nt", encoding="utf-8"))
-    if output is None:
-        from kg.reasoning import explain_clash
-
-        why = explain_clash(graph, graph).splitlines() or ["HermiT gave no detail"]
-        raise InconsistencyError("the ontology itself is inconsistent", violations=why, rule="owl-reasoning")
-    up, unsatisfiable = _parse_hierarchy(output)
-    superclasses = {c: frozenset(_closure(up, c) - {_THING}) for c in sorted(classes | set(up))}
-    record = {"version": _CACHE_VERSION, "key": key, "unsatisfiable": sorted(unsatisfiable),
-              "superclasses": {c: sorted(s) for c, s in superclasses.items()}}
-    cache.put("ontology-check", key, json.dumps(record, indent=1, sort_keys=True).encode())
-    return Classification(superclasses, frozenset(unsatisfiable), False, time.perf_counter() - started)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -769,7 +662,7 @@ def infer(store: ox.Store, ontology: Graph | None = None) -> Reasoned:
     inconsistent it is empty and ``explanation`` is ``inconsistent:`` then one line per clash, as there.
 
     :raises KgError: if the ontology has axioms the rules do not handle (:func:`unhandled_axioms`), or HermiT
-        fails on the ontology (:func:`ontology_check`).
+        fails on the ontology (:func:`kg.classification.ontology_check`).
     :raises InconsistencyError: if the ontology itself is inconsistent.
     """
     started = time.perf_counter()

@@ -14,7 +14,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 from kg.errors import InconsistencyError, KgError
 from kg.namespaces import FP, FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.reasoning import reason
-from kg.rules import HANDLED, IGNORED, infer, ontology_check, unhandled_axioms
+from kg.classification import ontology_check
+from kg.rules import HANDLED, IGNORED, infer, unhandled_axioms
 from kg.stages import load_articles, union
 from kg.validation import load_ontology
 
