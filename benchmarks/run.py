@@ -317,9 +317,9 @@ def bench_build(sizes: list[str], results: list, notes: list, per_article: int) 
             for ev in stages:
                 if ev["stage"] != "total":
                     stage_points.setdefault(ev["stage"], []).append((m["quads"], ev["seconds"]))
+                    detail = ev["detail"].replace(str(REPO) + os.sep, "")[:70]
                     results.append(("build", f"stage {ev['stage']}", label, f"{ev['seconds']:.2f} s",
-                                    f"{ev['detail'].replace(str(REPO) + os.sep, '')[:70]}; peak so far {ev['rss_mb']:.0f} MB (this process)",
-                                    ""))
+                                    f"{detail}; peak so far {ev['rss_mb']:.0f} MB (this process)", ""))
             status = (f"timeout after {timeout} s, in the stage after "
                       f"{stages[-1]['stage'] if stages else 'start'}" if r["timed_out"]
                       else "ok" if r["rc"] == 0 else f"failed rc={r['rc']}")
