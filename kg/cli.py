@@ -60,7 +60,8 @@ def cmd_build(args) -> int:
 def _graph_summary(counts: dict[str, int], most: int = 12) -> list[tuple[str, int]]:
     """Triples per graph; beyond ``most`` graphs (a corpus), the documents' graphs summed per role.
 
-    >>> _graph_summary({"https://w3id.org/fpkg/graph/a/assertions": 2, "https://w3id.org/fpkg/graph/b/assertions": 3}, 1)
+    >>> g = "https://w3id.org/fpkg/graph/"
+    >>> _graph_summary({g + "a/assertions": 2, g + "b/assertions": 3}, most=1)
     [('fpg:*/assertions (2 graphs)', 5)]
     """
     if len(counts) <= most:

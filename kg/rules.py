@@ -2,9 +2,10 @@
 
 Why: HermiT (:mod:`kg.reasoning`) is exact for OWL 2 DL but starts a JVM per call and does not scale to a corpus:
 one call over 100k triples took 41-77 s and up to 1.6 GB, and 1M triples would need more than its 2 GB heap and
-about 13 minutes. So the work is split. HermiT checks the **ontology alone** (:func:`kg.classification.ontology_check`: consistency
-and the class hierarchy, kept in :mod:`kg.cache` under the sha256 of the ontology files), and the **data-level** consequences
-and clashes are computed here (:func:`infer`) by rules read off the ontology's axioms, to a fixpoint, in seconds.
+about 13 minutes. So the work is split. HermiT checks the **ontology alone**
+(:func:`kg.classification.ontology_check`: consistency and the class hierarchy, kept in :mod:`kg.cache` under the
+sha256 of the ontology files), and the **data-level** consequences and clashes are computed here (:func:`infer`) by
+rules read off the ontology's axioms, to a fixpoint, in seconds.
 
 What :func:`infer` computes, for the union of the store's graphs (but ``fpg:ontology`` and ``fpg:inferred``), the
 ontology's own individual assertions (the SKOS concepts) included:
