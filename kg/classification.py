@@ -9,12 +9,10 @@ under their sha256 and a build pays for it only when the ontology changed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
@@ -41,23 +39,15 @@ class Classification:
     seconds: float
 
 
-def _ontology_files() -> list[Path]:
-    from kg.validation import ONTOLOGY_DIR, SHAPES_FILE
-
-    return sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if p != SHAPES_FILE)
-
-
 def _ontology_key(ontology: Graph | None) -> str:
     """sha256 of the ontology files (``ontology`` None), else of ``ontology``'s sorted N-Triples."""
-    h = hashlib.sha256(f"fpkg ontology check {_CACHE_VERSION}\n".encode())
+    from kg.validation import ontology_files
+
     if ontology is None:
-        for path in _ontology_files():
-            data = path.read_bytes()
-            h.update(f"{path.name} {len(data)}\n".encode())
-            h.update(data)
+        parts = [part for path in ontology_files() for part in (path.name.encode(), path.read_bytes())]
     else:
-        h.update(b"".join(sorted(ontology.serialize(format="nt", encoding="utf-8").splitlines(keepends=True))))
-    return h.hexdigest()
+        parts = sorted(ontology.serialize(format="nt", encoding="utf-8").splitlines(keepends=True))
+    return cache.digest(f"fpkg ontology check {_CACHE_VERSION}".encode(), *parts)
 
 
 def _parse_hierarchy(output: str) -> tuple[dict[str, set[str]], set[str]]:

@@ -88,13 +88,18 @@ def _parse_files(paths) -> Graph:
     return graph
 
 
+def ontology_files() -> list[Path]:
+    """The ontology's files: every ``ontology/*.ttl`` except ``shapes.ttl``, sorted."""
+    return sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if p != SHAPES_FILE)
+
+
 @lru_cache(maxsize=1)
 def load_ontology() -> Graph:
     """The ontology: every ``ontology/*.ttl`` except ``shapes.ttl``, parsed once and cached (do not mutate it).
 
     :raises LoadError: if a file does not parse.
     """
-    return _parse_files(sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if p != SHAPES_FILE))
+    return _parse_files(ontology_files())
 
 
 @lru_cache(maxsize=1)
