@@ -8,7 +8,7 @@ interests, a priority, relationships, views of groups and recommendations.
 Two outputs from the same model (both deterministic for a given seed and article number):
 
 * ``--mode yaml``: ``articles/<doc>.txt`` + ``articles/<doc>.yaml`` in the annotation format of ``seeds/``
-  (``seeds/README.md``), for the build benchmarks that go through ``kg.pipeline``;
+  (``seeds/README.md``), for the build benchmarks that go through ``kg.pipeline.builder``;
 * ``--mode nquads``: one ``dataset.nq`` holding the graph the loader would make (per-document assertions,
   background and provenance graphs plus a small inferred graph, IRIs as in the shared spec) and the ontology
   in fpg:ontology, as a build stores it, for the query

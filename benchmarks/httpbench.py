@@ -151,14 +151,14 @@ def rdflib_endpoint_server(nq: Path) -> Server:
 
 GTHREAD_APP = """
 import sys
-from kg.app import serve
+from kg.web.app import serve
 serve("127.0.0.1", int(sys.argv[1]), sys.argv[2], workers=int(sys.argv[3]),
       gunicorn_options={"worker_class": "gthread", "threads": 1, "keepalive": 5})
 """
 
 
 def our_app_gthread(repo: Path, store_dir: Path) -> Server:
-    """Our Flask app (``kg.app.create_app``, same settings and safety checks) under gunicorn ``gthread`` workers with
+    """Our Flask app (``kg.web.app.create_app``, same settings and safety checks) under gunicorn ``gthread`` workers with
     keep-alive, one thread per worker: the configuration proposed in ANALYSIS.md, measured beside the real one."""
     port = free_port()
     return Server("fpkg app, gthread keep-alive (proposed)",

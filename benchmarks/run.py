@@ -2,12 +2,12 @@
 
 Sections (each can be skipped):
 
-* build: ``kg.pipeline.build`` over the synthetic corpus at 10k, 100k and 1M triples, one child process per
+* build: ``kg.pipeline.builder.build`` over the synthetic corpus at 10k, 100k and 1M triples, one child process per
   size (peak memory from ``os.wait4``'s rusage = getrusage(RUSAGE_CHILDREN) of that child alone, plus the
   sampled peak of the child's whole process tree, since HermiT runs in a Java subprocess); the time of each
   stage as the pipeline reports it; growth exponents (log-log slope) from the smallest to the largest size;
   validation and reasoning per article (the incremental cost);
-* cq: every ``ontology/queries/*.rq`` through our code path (``kg.store.open_store`` + the query call the
+* cq: every ``ontology/queries/*.rq`` through our code path (``kg.rdf.store.open_store`` + the query call the
   endpoint makes) vs ``pyoxigraph.Store.query`` direct, per size, as ratios;
 * http: throughput and p50/p99 at concurrency 1 and 8 of our server, ``oxigraph serve-read-only`` and
   rdflib-endpoint on the same 100k-triple dataset, side by side; a 10-row and a one-row SELECT;
@@ -193,10 +193,10 @@ def run_child(argv: list[str], timeout: float, env: dict | None = None) -> dict:
 # --- build ----------------------------------------------------------------------------------------------------------
 
 def child_build(size: str, events: Path) -> None:
-    """In a child process: kg.pipeline.build over the corpus of ``size``, one JSON line per finished stage."""
+    """In a child process: kg.pipeline.builder.build over the corpus of ``size``, one JSON line per finished stage."""
     import resource
 
-    from kg import pipeline
+    from kg.pipeline.builder import builder as pipeline
 
     paths = sorted((DATA / size / "articles").glob("*.yaml"))
     store = WORK / f"store-{size}"
@@ -212,20 +212,20 @@ def child_build(size: str, events: Path) -> None:
 
 
 def child_store_export(size: str, out: Path) -> None:
-    """In a child: the pipeline's store and export stages (the same kg.store / kg.export calls) over the generated
+    """In a child: the pipeline's store and export stages (the same kg.rdf.store / kg.rdf.export calls) over the generated
     N-Quads of ``size``, so these stages are measured at every size even where the whole build is too slow."""
     import resource
 
     import pyoxigraph as ox
 
-    from kg.export import write_exports
-    from kg.store import canonical_quads, save_dataset
+    from kg.rdf.export import write_exports
+    from kg.rdf.store import canonical_quads, save_dataset
 
     store = WORK / f"se-{size}"
     shutil.rmtree(store, ignore_errors=True)
     t0 = time.perf_counter()
     quads = canonical_quads(ox.parse(path=str(DATA / size / "dataset.nq"), format=ox.RdfFormat.N_QUADS))
-    save_dataset(quads, store, metadata={}, canonical=True)  # the calls kg.pipeline.build makes
+    save_dataset(quads, store, metadata={}, canonical=True)  # the calls kg.pipeline.builder.build makes
     t1 = time.perf_counter()
     write_exports(quads, store, "fpkg", canonical=True)
     t2 = time.perf_counter()
@@ -238,9 +238,9 @@ def child_per_article(size: str, count: int, out: Path) -> None:
     """In a child: load, SHACL-validate and reason over single articles, each alone (the incremental cost)."""
     import rdflib
 
-    from kg.loader import load_article
-    from kg.reasoning import reason
-    from kg.validation import load_ontology, validate_graph
+    from kg.annotate.loader import load_article
+    from kg.reason.reasoning import reason
+    from kg.check.shacl import load_ontology, validate_graph
 
     def _union(dataset) -> rdflib.Graph:  # the article's three graphs as one, as validation and reasoning see it
         g = rdflib.Graph()
@@ -289,8 +289,8 @@ def _warm_rebuild(size: str, label: str, timeout: float, cache: Path, results: l
 
 def bench_build(sizes: list[str], results: list, notes: list, per_article: int) -> None:
     try:
-        import kg.loader  # noqa: F401
-        import kg.pipeline  # noqa: F401
+        import kg.annotate.loader  # noqa: F401
+        import kg.pipeline.builder  # noqa: F401
     except ImportError as e:
         notes.append(f"build: skipped, the pipeline is not importable yet ({e})")
         return
@@ -401,13 +401,13 @@ ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
 
 def our_query_call():
-    """The endpoint's own query call (``kg.protocol.SparqlProtocol`` on a GET environ, settings as the server
+    """The endpoint's own query call (``kg.web.protocol.SparqlProtocol`` on a GET environ, settings as the server
     has them: every safety check on), as ``fn(store, query) -> body``, and its name."""
     import io
     import urllib.parse
 
-    from kg.app import load_settings
-    from kg.protocol import SparqlProtocol
+    from kg.web.app import load_settings
+    from kg.web.protocol import SparqlProtocol
 
     settings = load_settings()
     protocols: dict[int, SparqlProtocol] = {}
@@ -426,7 +426,7 @@ def our_query_call():
         if not status.startswith("200"):
             raise Refused(f"{status.split()[0]}: {body.decode(errors='replace').strip()[:120]}")
         return body
-    return call, "kg.protocol.SparqlProtocol (GET, SPARQL JSON)"
+    return call, "kg.web.protocol.SparqlProtocol (GET, SPARQL JSON)"
 
 
 def direct_query_call(store, query: str) -> bytes:
@@ -460,7 +460,7 @@ def _time(fn, budget: float = 0.3, min_reps: int = 3, max_reps: int = 300) -> fl
 def bench_cq(sizes: list[str], results: list, notes: list) -> None:
     import pyoxigraph as ox
 
-    from kg.store import dataset_path, open_store
+    from kg.rdf.store import dataset_path, open_store
 
     try:
         fn, name = our_query_call()

@@ -14,15 +14,15 @@ __all__ = ["build", "validate", "export", "open_store"]
 
 def __getattr__(name: str):
     if name in ("build", "validate"):
-        from kg import pipeline
+        from kg.pipeline import builder
 
-        return getattr(pipeline, name)
+        return getattr(builder, name)
     if name == "export":
-        import kg.export  # a callable module: kg.export(data, fmt, out=None)
+        from kg.rdf.export import export
 
-        return kg.export
+        return export
     if name == "open_store":
-        from kg.store import open_store
+        from kg.rdf.store import open_store
 
         return open_store
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -42,7 +42,7 @@ def _progress(stage: str, seconds: float, detail: str) -> None:
 
 
 def cmd_build(args) -> int:
-    from kg.pipeline import build
+    from kg.pipeline.builder import build
 
     if args.no_cache:
         os.environ["KG_CACHE"] = "0"
@@ -76,7 +76,7 @@ def _graph_summary(counts: dict[str, int], most: int = 12) -> list[tuple[str, in
 
 
 def cmd_validate(args) -> int:
-    from kg.pipeline import validate
+    from kg.pipeline.builder import validate
 
     report = validate(args.files, reason=not args.no_reason)
     for line in report.violations:
@@ -89,7 +89,7 @@ def cmd_validate(args) -> int:
 
 
 def _open(args):
-    from kg.store import open_store
+    from kg.rdf.store import open_store
 
     return open_store(args.store_dir, persistent_path=args.store)
 
@@ -107,7 +107,7 @@ def _query_text(arg: str) -> str:
 
 
 def _expand(name: str) -> str:
-    from kg.namespaces import PREFIXES
+    from kg.rdf.namespaces import PREFIXES
 
     prefix, sep, local = name.partition(":")
     if sep and prefix in PREFIXES and not local.startswith("//"):
@@ -121,7 +121,7 @@ def _compact(iri: str) -> str:
     >>> _compact("https://w3id.org/fpkg/resource/doc/claim/c1"), _compact("http://example.org/x")
     ('fpr:doc/claim/c1', '<http://example.org/x>')
     """
-    from kg.namespaces import PREFIXES
+    from kg.rdf.namespaces import PREFIXES
 
     best = max((ns for ns in PREFIXES.values() if iri.startswith(str(ns))), key=lambda ns: len(str(ns)), default=None)
     if best is None:
@@ -166,13 +166,13 @@ def _table(header: list[str], rows: list[list[str]], width: int) -> str:
 
 def run_query(store, text: str, graphs: list[str] | None = None):
     """Evaluate SPARQL ``text`` on ``store``: default graph = union of all graphs, or the ``graphs`` given;
-    the prefixes of :data:`kg.namespaces.PREFIXES` are predeclared.
+    the prefixes of :data:`kg.rdf.namespaces.PREFIXES` are predeclared.
 
     :raises QueryError: if the query does not parse or cannot be evaluated.
     """
     import pyoxigraph as ox
 
-    from kg.namespaces import PREFIXES
+    from kg.rdf.namespaces import PREFIXES
 
     options = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}}
     if graphs:
@@ -195,7 +195,7 @@ def cmd_query(args) -> int:
         if isinstance(result, ox.QueryTriples):
             if fmt not in ("table", "ttl", "nt"):
                 raise UsageError(f"a CONSTRUCT/DESCRIBE result is RDF: use --format ttl or nt, not {fmt}")
-            from kg.export import export
+            from kg.rdf.export import export
 
             export([ox.Quad(t.subject, t.predicate, t.object) for t in result], "nt" if fmt == "nt" else "turtle", out)
         elif fmt in ("ttl", "nt"):
@@ -223,8 +223,8 @@ def cmd_query(args) -> int:
 def cmd_export(args) -> int:
     import pyoxigraph as ox
 
-    from kg.export import export
-    from kg.store import dataset_path
+    from kg.rdf.export import export
+    from kg.rdf.store import dataset_path
 
     quads = ox.parse(path=str(dataset_path(args.store_dir)), format=ox.RdfFormat.N_QUADS)
     export(quads, args.format, args.output if args.output and args.output != "-" else sys.stdout.buffer)
@@ -239,7 +239,7 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
 
 
 def cmd_stats(args) -> int:
-    from kg.store import graph_counts
+    from kg.rdf.store import graph_counts
 
     store = _open(args)
     graphs = graph_counts(store)
@@ -258,12 +258,12 @@ def cmd_stats(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from kg.app import serve
-    from kg.store import DATASET_FILE, resolve_store_dir
+    from kg.web.app import serve
+    from kg.rdf.store import DATASET_FILE, resolve_store_dir
 
     if not (resolve_store_dir(args.store_dir) / DATASET_FILE).is_file():
         # Issue: serving a fresh clone must work in one step, so build first (heavy imports only then).
-        from kg.pipeline import build
+        from kg.pipeline.builder import build
 
         build(store_dir=args.store_dir, progress=_progress)
     serve(args.host, args.port, args.store_dir, persistent_path=args.store, workers=args.workers,

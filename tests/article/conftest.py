@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.loader import load_article
+from kg.annotate.loader import load_article
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_NAME = "mibae-2018-china-north-korea"

@@ -2,7 +2,7 @@
 
 from rdflib import URIRef
 
-from kg.namespaces import FP, OA
+from kg.rdf.namespaces import FP, OA
 
 ANCHORS = """
 SELECT ?claim ?exact ?prefix ?suffix ?start ?end ?ptext ?pindex WHERE {

@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from kg.namespaces import FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.reasoning import reason
-from kg.validation import load_ontology
+from kg.rdf.namespaces import FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.reason.reasoning import reason
+from kg.check.shacl import load_ontology
 
 DOC = "mibae-2018-china-north-korea"
 DOC_PREFIX = f"{FPR}{DOC}/"

@@ -3,8 +3,8 @@
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 
-from kg.loader import load_article
-from kg.namespaces import FP, FPK, FPR, WD, graph_iri
+from kg.annotate.loader import load_article
+from kg.rdf.namespaces import FP, FPK, FPR, WD, graph_iri
 
 DOC = "mibae-2018-china-north-korea"
 PREFIXES = {"fp": FP, "fpr": FPR, "fpk": FPK}

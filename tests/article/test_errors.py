@@ -4,9 +4,9 @@ import shutil
 
 import pytest
 
-from kg.annotations import read_annotation
+from kg.annotate.annotations import read_annotation
 from kg.errors import AnnotationError, LoadError
-from kg.loader import find_quote, load_article
+from kg.annotate.loader import find_quote, load_article
 
 # fixture -> (error class, rule, text on the offending line)
 CASES = {

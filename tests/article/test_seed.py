@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from rdflib import Literal
 
-from kg.namespaces import FP, FPR
+from kg.rdf.namespaces import FP, FPR
 
 # SHA-256 of ../shared/seeds/000_1fba2751172735c1.txt, the article as delivered.
 ORIGINAL_SHA256 = "a7acf7906d961a13e0f32240377c56e57bb2204a26906a3e7e0875b1de7048d8"

@@ -3,8 +3,8 @@
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from kg.namespaces import FP, FPR
-from kg.validation import validate_graph
+from kg.rdf.namespaces import FP, FPR
+from kg.check.shacl import validate_graph
 
 
 def test_seed_article_conforms_to_the_shapes(article):

@@ -3,7 +3,7 @@
 import pyoxigraph as ox
 import pytest
 
-from kg.app import create_app, load_settings
+from kg.web.app import create_app, load_settings
 
 from .conftest import HERE
 

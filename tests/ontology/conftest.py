@@ -4,7 +4,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.namespaces import FP, FPK, FPR
+from kg.rdf.namespaces import FP, FPK, FPR
 
 
 def make_synthetic_graph(n: int = 500) -> Graph:

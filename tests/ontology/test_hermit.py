@@ -5,10 +5,10 @@ import time
 import pytest
 from rdflib import Graph
 
-import kg.hermit as hermit_module
-from kg.hermit import _jvm_options, _owlready_hermit, cache_dir, run_hermit
-from kg.reasoning import _entailed, prune, reasoner_input
-from kg.validation import load_ontology
+import kg.reason.hermit as hermit_module
+from kg.reason.hermit import _jvm_options, _owlready_hermit, cache_dir, run_hermit
+from kg.reason.reasoning import _entailed, prune, reasoner_input
+from kg.check.shacl import load_ontology
 
 INCONSISTENT = b"""<https://w3id.org/fpkg/resource/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> \
 <https://w3id.org/fpkg/ontology#State> .
@@ -78,7 +78,7 @@ def test_owlready2_settings_are_read_without_importing_it_and_honoured_once_impo
     import subprocess
     import sys
 
-    code = ("import sys; from kg.hermit import _owlready_hermit; d = _owlready_hermit(); "
+    code = ("import sys; from kg.reason.hermit import _owlready_hermit; d = _owlready_hermit(); "
             "print('owlready2' in sys.modules, d[0], d[2], (d[1] / 'HermiT.jar').exists())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "java", "2000", "True"]

@@ -7,9 +7,9 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg.namespaces import FP, FPG, FPK, PREFIXES, VANN
-from kg.reasoning import reason
-from kg.validation import CHECKS_DIR, ONTOLOGY_DIR, check_ontology, load_ontology
+from kg.rdf.namespaces import FP, FPG, FPK, PREFIXES, VANN
+from kg.reason.reasoning import reason
+from kg.check.shacl import CHECKS_DIR, ONTOLOGY_DIR, check_ontology, load_ontology
 
 ONTOLOGY = URIRef("https://w3id.org/fpkg/ontology")
 QUERIES = sorted((ONTOLOGY_DIR / "queries").glob("cq*.rq"))

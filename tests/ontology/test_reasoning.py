@@ -7,9 +7,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.namespaces import FP, FPR
-from kg.reasoning import prune, reason, reasoner_input
-from kg.validation import load_ontology
+from kg.rdf.namespaces import FP, FPR
+from kg.reason.reasoning import prune, reason, reasoner_input
+from kg.check.shacl import load_ontology
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONTRADICTIONS = sorted((FIXTURES / "reasoning").glob("contradictory-*.ttl"))

@@ -1,4 +1,4 @@
-"""Rules derived from the ontology's axioms (kg.rules) against HermiT (kg.reasoning) on real inputs, no mocks."""
+"""Rules derived from the ontology's axioms (kg.reason.rules) against HermiT (kg.reason.reasoning) on real inputs, no mocks."""
 
 import json
 import subprocess
@@ -12,12 +12,12 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import InconsistencyError, KgError
-from kg.namespaces import FP, FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.reasoning import reason
-from kg.classification import ontology_check
-from kg.rules import HANDLED, IGNORED, infer, unhandled_axioms
-from kg.stages import load_articles, union
-from kg.validation import load_ontology
+from kg.rdf.namespaces import FP, FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.reason.reasoning import reason
+from kg.reason.classification import ontology_check
+from kg.reason.rules import HANDLED, IGNORED, infer, unhandled_axioms
+from kg.pipeline.stages import load_articles, union
+from kg.check.shacl import load_ontology
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -59,7 +59,7 @@ def _hermit(data: Graph, ontology: Graph | None = None):
 
     HermiT's command line (``-Y``, HierarchyDumperFSS.printInferredProperties) prints each property's own known
     values, not those of its sub-properties: ``fp:leaderOf`` is not listed for a ``fp:headOfStateOf`` although
-    it is entailed, and kg.reasoning's completion adds inverses and symmetry but not super-properties. Those values
+    it is entailed, and kg.reason.reasoning's completion adds inverses and symmetry but not super-properties. Those values
     are added here from the asserted rdfs:subPropertyOf axioms.
     """
     ontology = load_ontology() if ontology is None else ontology

@@ -11,8 +11,8 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from kg.namespaces import SH
-from kg.validation import load_shapes, validate_graph
+from kg.rdf.namespaces import SH
+from kg.check.shacl import load_shapes, validate_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHAPE_FIXTURES = sorted((FIXTURES / "shapes").glob("*/*.ttl"))

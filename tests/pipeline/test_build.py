@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.export import FORMATS
-from kg.store import DATASET_FILE, PAUSE_ENV, canonical_quads, sha256_file
+from kg.rdf.export import FORMATS
+from kg.rdf.store import DATASET_FILE, PAUSE_ENV, canonical_quads, sha256_file
 
 from .conftest import REPO, run_kg
 

@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
-from kg.export import export
+from kg.rdf.export import export
 
 from .conftest import REPO, run_kg, sample_quads
 

@@ -9,8 +9,8 @@ import pytest
 import rdflib
 
 from kg.errors import UsageError
-from kg.export import FORMATS, export, write_exports
-from kg.store import canonical_quads
+from kg.rdf.export import FORMATS, export, write_exports
+from kg.rdf.store import canonical_quads
 
 from .conftest import FIXTURES, sample_quads
 

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
-from kg.store import (BUILD_FILE, DATASET_FILE, PAUSE_ENV, canonical_quads, canonical_union, open_store,
+from kg.rdf.store import (BUILD_FILE, DATASET_FILE, PAUSE_ENV, canonical_quads, canonical_union, open_store,
                       read_build_info, resolve_store_dir, save_dataset)
 
 from .conftest import REPO, sample_quads
@@ -131,7 +131,7 @@ def test_persistent_store_survives_reopen_and_refreshes(sample_store, tmp_path):
     assert _canon(first) == _canon(sample_quads())
     target = os.readlink(db / "current")
     del first
-    code = ("import sys; from kg.store import open_store; s = open_store(sys.argv[1], persistent_path=sys.argv[2]);"
+    code = ("import sys; from kg.rdf.store import open_store; s = open_store(sys.argv[1], persistent_path=sys.argv[2]);"
             "print(len(s))")
     out = subprocess.run([sys.executable, "-c", code, str(sample_store), str(db)], capture_output=True, text=True,
                          cwd=REPO, check=True)
@@ -161,7 +161,7 @@ def test_kill_9_while_saving_keeps_previous_dataset(sample_store):
     dataset.nq byte-identical and loadable; the next save removes the orphaned temporary file."""
     before = (sample_store / DATASET_FILE).read_bytes()
     info_before = (sample_store / BUILD_FILE).read_bytes()
-    code = ("import sys, pyoxigraph as ox; from kg.store import save_dataset;"
+    code = ("import sys, pyoxigraph as ox; from kg.rdf.store import save_dataset;"
             "q = ox.Quad(ox.NamedNode('http://ex/new'), ox.NamedNode('http://ex/p'), ox.Literal('x'));"
             "save_dataset([q], sys.argv[1])")
     proc = subprocess.Popen([sys.executable, "-c", code, str(sample_store)], cwd=REPO,

@@ -17,12 +17,12 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.annotations import CLAIM_KINDS, PROPERTIES, Annotation, Claim, Entity, Fact, raise_problems, read_annotation
+from kg.annotate.annotations import CLAIM_KINDS, PROPERTIES, Annotation, Claim, Entity, Fact, raise_problems, read_annotation
 from kg.errors import AnnotationError
-from kg.namespaces import FP, FPK, FPR, OA, ORG, PREFIXES, WD, doc_resource, graph_iri
-from kg.sourcefile import read_text
+from kg.rdf.namespaces import FP, FPK, FPR, OA, ORG, PREFIXES, WD, doc_resource, graph_iri
+from kg.annotate.sourcefile import read_text
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ENCODER = FPR["agent/encoder"]
 CONTEXT = 32  # characters of oa:prefix / oa:suffix kept on each side of a quote
 _PREFIXED = {"fp": FP, "org": ORG, "fpk": FPK}
@@ -286,7 +286,7 @@ def load_article(annotation_path: str | Path) -> LoadedArticle:
     """Read an annotation and the article text it names, and build the article's three named graphs.
 
     :raises LoadError: if the annotation or the article text is missing, not UTF-8, or malformed YAML.
-    :raises AnnotationError: if the annotation is invalid (see :func:`kg.annotations.read_annotation`) or a quote
+    :raises AnnotationError: if the annotation is invalid (see :func:`kg.annotate.annotations.read_annotation`) or a quote
         is missing, ambiguous or not inside one paragraph; all quote problems are reported together.
     """
     ann = read_annotation(annotation_path)

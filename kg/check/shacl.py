@@ -26,9 +26,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import LoadError, ShapeViolation
-from kg.namespaces import PREFIXES, SH
+from kg.rdf.namespaces import PREFIXES, SH
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 CHECKS_DIR = ONTOLOGY_DIR / "checks"
 

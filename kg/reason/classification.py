@@ -1,6 +1,6 @@
 """HermiT on the ontology alone: is it consistent, and what is each class's place in the hierarchy.
 
-:mod:`kg.rules` reasons over a corpus with rules read off the ontology's axioms; the class hierarchy those rules
+:mod:`kg.reason.rules` reasons over a corpus with rules read off the ontology's axioms; the class hierarchy those rules
 use is HermiT's classification, not only the asserted ``rdfs:subClassOf`` triples, so an ``owl:equivalentClass``
 or anything else HermiT derives between named classes is honoured, and classes that can have no member are known.
 One HermiT call costs seconds; the answer depends only on the ontology files, so it is kept in :mod:`kg.cache`
@@ -19,7 +19,7 @@ from rdflib.namespace import OWL, RDF
 
 from kg import cache
 from kg.errors import InconsistencyError
-from kg.reasoning import prune, reasoner_input
+from kg.reason.reasoning import prune, reasoner_input
 
 _CACHE_VERSION = 1
 _HIERARCHY_LINE = re.compile(r"^(SubClassOf|EquivalentClasses)\((.*)\)\s*$", re.MULTILINE)
@@ -41,7 +41,7 @@ class Classification:
 
 def _ontology_key(ontology: Graph | None) -> str:
     """sha256 of the ontology files (``ontology`` None), else of ``ontology``'s sorted N-Triples."""
-    from kg.validation import ontology_files
+    from kg.check.shacl import ontology_files
 
     if ontology is None:
         parts = [part for path in ontology_files() for part in (path.name.encode(), path.read_bytes())]
@@ -79,7 +79,7 @@ def _closure(up: dict[str, set[str]], start: str) -> set[str]:
 def ontology_check(ontology: Graph | None = None) -> Classification:
     """HermiT on the ontology alone (``ontology``, default the project's): consistency and the class hierarchy.
 
-    Input is pruned as :func:`kg.reasoning.reason` prunes it. The result is kept in :mod:`kg.cache` as a small JSON
+    Input is pruned as :func:`kg.reason.reasoning.reason` prunes it. The result is kept in :mod:`kg.cache` as a small JSON
     under the sha256 of the ontology files (of the graph's N-Triples when one is given), so a build pays HermiT only
     when the ontology changed; ``KG_CACHE=0`` turns the cache off. An inconsistent ontology is not cached.
 
@@ -87,8 +87,8 @@ def ontology_check(ontology: Graph | None = None) -> Classification:
     :raises KgError: if Java or HermiT fails otherwise.
     :raises LoadError: if an ontology file does not parse.
     """
-    from kg.hermit import run_hermit
-    from kg.validation import load_ontology
+    from kg.reason.hermit import run_hermit
+    from kg.check.shacl import load_ontology
 
     started = time.perf_counter()
     key = _ontology_key(ontology)
@@ -104,7 +104,7 @@ def ontology_check(ontology: Graph | None = None) -> Classification:
     merged, _ = reasoner_input(Graph(), graph)
     output = run_hermit(prune(merged, graph).serialize(format="nt", encoding="utf-8"))
     if output is None:
-        from kg.reasoning import explain_clash
+        from kg.reason.reasoning import explain_clash
 
         why = explain_clash(graph, graph).splitlines() or ["HermiT gave no detail"]
         raise InconsistencyError("the ontology itself is inconsistent", violations=why, rule="owl-reasoning")

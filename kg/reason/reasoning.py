@@ -1,14 +1,14 @@
 """OWL reasoning over the ontology plus data with HermiT (as bundled by owlready2): consistency and inferences.
 
-HermiT runs in Java (``java`` must be on the PATH); owlready2 provides it and is imported by :mod:`kg.hermit`
-only (the server never needs it). HermiT's command line is run directly (:mod:`kg.hermit`), with owlready2's own
+HermiT runs in Java (``java`` must be on the PATH); owlready2 provides it and is imported by :mod:`kg.reason.hermit`
+only (the server never needs it). HermiT's command line is run directly (:mod:`kg.reason.hermit`), with owlready2's own
 ``JAVA_EXE`` and HermiT build (with its ``-Y`` option), instead of through ``owlready2.sync_reasoner_hermit``,
 because that call cost more than the reasoning itself. Measured on the seed article (2 cores, load average ~5):
 sync_reasoner_hermit always asks for ``-c -O -D -I -Y``; object and data property classification (``-O -D``),
 which nothing here uses, cost ~1 s of the JVM's time, and owlready2's own work (loading the input into its
 SQLite world, saving it back to a file, applying the results, reading them out as rdflib triples) 1.2-1.7 s of
 Python. Running ``-c -I -Y`` on the pruned input below and reading its ``Type(...)`` and property-instance lines
-(with the JVM's class archive of :mod:`kg.hermit`) takes reason() alone from 4.2-5.5 s to 1.7-1.9 s, with the
+(with the JVM's class archive of :mod:`kg.reason.hermit`) takes reason() alone from 4.2-5.5 s to 1.7-1.9 s, with the
 same consistency verdicts and the same inferred triples (the build's exports compared byte for byte).
 
 The input is also pruned of what carries no OWL meaning here (3,610 -> 1,320 triples on the seed, HermiT
@@ -43,9 +43,9 @@ from itertools import combinations
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from kg.hermit import run_hermit
-from kg.namespaces import FP, FPR, PREFIXES
-from kg.validation import load_ontology
+from kg.reason.hermit import run_hermit
+from kg.rdf.namespaces import FP, FPR, PREFIXES
+from kg.check.shacl import load_ontology
 
 #: Datatypes HermiT does not know (outside the OWL 2 datatype map); data with them is not given to it.
 UNSUPPORTED_DATATYPES = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear, XSD.gMonthDay, XSD.gDay, XSD.gMonth})
@@ -211,7 +211,7 @@ def explain_clash(data: Graph, ontology: Graph) -> str:
     """Name the individuals whose types (asserted, or implied by a property's domain or range) are disjoint,
     and functional data properties with several values: the usual reasons HermiT finds data inconsistent.
 
-    >>> from kg.validation import load_ontology
+    >>> from kg.check.shacl import load_ontology
     >>> g = Graph().parse(data='''@prefix fp: <https://w3id.org/fpkg/ontology#> .
     ...     <https://w3id.org/fpkg/resource/x> a fp:State, fp:Person .''', format="turtle")
     >>> print(explain_clash(g, load_ontology()))

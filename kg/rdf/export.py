@@ -9,7 +9,7 @@ What each format holds:
 
 Determinism: blank nodes are renamed by RDFC-1.0 canonicalization and quads sorted (graph, subject, predicate
 with rdf:type first, object) before pyoxigraph's streaming writers see them; the writers emit triples in the
-order given. Turtle and TriG use the prefixes of :data:`kg.namespaces.PREFIXES`; JSON-LD is expanded (full IRIs),
+order given. Turtle and TriG use the prefixes of :data:`kg.rdf.namespaces.PREFIXES`; JSON-LD is expanded (full IRIs),
 one node object per line. :func:`write_exports` writes all four files, building the union graph once.
 
 >>> import pyoxigraph as ox
@@ -29,16 +29,14 @@ import json
 import operator
 import os
 import re
-import sys
-import types
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from kg.errors import UsageError
-from kg.namespaces import PREFIXES
-from kg.store import as_quads, atomic_write, canonical_quads, canonical_union, gc_paused
+from kg.rdf.namespaces import PREFIXES
+from kg.rdf.store import as_quads, atomic_write, canonical_quads, canonical_union, gc_paused
 
 #: Format name -> (pyoxigraph format, keeps named graphs, file extension).
 FORMATS = {
@@ -73,7 +71,7 @@ def format_name(fmt: str) -> str:
 
 def serialize(data, fmt: str, *, canonical: bool = False) -> bytes:
     """The bytes of ``data`` (an rdflib Dataset/Graph, a pyoxigraph Store/Dataset or quads) in format ``fmt``.
-    ``canonical=True`` promises that ``data`` already is the output of :func:`kg.store.canonical_quads`
+    ``canonical=True`` promises that ``data`` already is the output of :func:`kg.rdf.store.canonical_quads`
     (the build's case), which saves canonicalizing the dataset formats again.
 
     :raises UsageError: if the format is unknown.
@@ -253,14 +251,3 @@ def export(data, fmt: str, out: str | os.PathLike | BinaryIO | None = None, *,
     else:
         getattr(out, "buffer", out).write(body)
     return None
-
-
-class _CallableModule(types.ModuleType):
-    """Lets ``kg.export(data, fmt)`` work from a notebook: importing this submodule rebinds the name ``kg.export``
-    from the function :mod:`kg` re-exports to this module, so the module itself forwards calls to :func:`export`."""
-
-    def __call__(self, data, fmt: str, out=None):
-        return export(data, fmt, out)
-
-
-sys.modules[__name__].__class__ = _CallableModule

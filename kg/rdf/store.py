@@ -6,7 +6,7 @@ variable ``KG_STORE_DIR`` says otherwise) holds:
 - ``dataset.nq``: the whole dataset as canonical, sorted N-Quads. It is the source of truth.
 - ``build.json``: what the last build read (inputs with sha256), what it made (counts per graph) and how long
   each stage took, plus the sha256 of the ``dataset.nq`` it describes.
-- ``exports/``: the exports of the last build (written by :mod:`kg.pipeline`).
+- ``exports/``: the exports of the last build (written by :mod:`kg.pipeline.builder`).
 
 Every file is written to a temporary file in the same directory, flushed to disk and then renamed over the old
 one (``os.replace`` is atomic on POSIX), so a build killed at any moment, even with ``kill -9``, leaves the

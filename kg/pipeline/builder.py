@@ -6,18 +6,18 @@ what follows from it (graph ``fpg:inferred``) and the ontology itself (graph ``f
 store and the exports. Invalid input stops the build before anything is written, with every violation listed;
 the previous store and exports stay as they were. :func:`validate` runs the same checks without writing.
 
-How the work is spread (the stages themselves are in :mod:`kg.stages`):
+How the work is spread (the stages themselves are in :mod:`kg.pipeline.stages`):
 
 - one file: loaded here; HermiT runs in a forked child while SHACL validates here, so the two overlap on a
   multi-core machine; SHACL violations are still reported first, and the child is stopped when they are found;
 - several files: each is loaded and validated in a pool of worker processes (SHACL shapes never span two
   articles), then the union is reasoned over: by HermiT up to :data:`HERMIT_MAX_TRIPLES` data triples, above it
-  by :mod:`kg.rules`, which derives the same consequences from the ontology HermiT has checked;
+  by :mod:`kg.reason.rules`, which derives the same consequences from the ontology HermiT has checked;
 - unchanged inputs cost neither SHACL nor HermiT again: conforming verdicts and HermiT's answers are kept in
   :mod:`kg.cache` under the hash of everything they depend on.
 
 The validators (pyshacl, owlready2's HermiT) are imported inside the functions that use them, so
-``import kg.pipeline`` stays cheap.
+``import kg.pipeline.builder`` stays cheap.
 """
 
 from __future__ import annotations
@@ -34,14 +34,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InconsistencyError, InvalidDataError, LoadError, ShapeViolation, UsageError
-from kg.namespaces import FP, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.stages import (PreparedArticle, Reasoned, Reasoner, flatten, load_articles, prepare_article,
+from kg.rdf.namespaces import FP, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.pipeline.stages import (PreparedArticle, Reasoned, Reasoner, flatten, load_articles, prepare_article,
                        prepare_in_parallel, rdflib_graph, read_rdf_graph, union)
-from kg.store import EXPORTS_DIR, as_quads, canonical_quads, resolve_store_dir, save_dataset
+from kg.rdf.store import EXPORTS_DIR, as_quads, canonical_quads, resolve_store_dir, save_dataset
 
 #: Where ``build()`` looks for annotation files when given none: this repository's ``seeds/``.
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
-#: Export file names, one per format of :data:`kg.export.FORMATS`.
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+#: Export file names, one per format of :data:`kg.rdf.export.FORMATS`.
 EXPORT_BASENAME = "fpkg"
 CLAIM_CLASSES = {str(FP[c]) for c in ("Claim", "Belief", "Assessment", "Prediction", "Recommendation",
                                        "ReportedFact")}
@@ -102,7 +102,7 @@ def _file_info(path: Path) -> dict:
     return {"path": shown, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
-#: Above this many data triples ``reasoner="auto"`` uses :mod:`kg.rules` instead of HermiT over the data:
+#: Above this many data triples ``reasoner="auto"`` uses :mod:`kg.reason.rules` instead of HermiT over the data:
 #: one HermiT call took 41-77 s and up to 1.6 GB at 100k triples, and cannot take 1M within its 2 GB heap.
 HERMIT_MAX_TRIPLES = 30_000
 REASONERS = ("auto", "hermit", "rules")
@@ -120,10 +120,10 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
           jobs: int | None = None, reasoner: str | None = None) -> BuildReport:
     """Build the knowledge graph from annotation files into the store, then write the exports.
 
-    ``store_dir`` defaults as in :func:`kg.store.resolve_store_dir`; ``export_dir`` to ``<store_dir>/exports``,
+    ``store_dir`` defaults as in :func:`kg.rdf.store.resolve_store_dir`; ``export_dir`` to ``<store_dir>/exports``,
     where ``fpkg.ttl``, ``fpkg.trig``, ``fpkg.jsonld`` and ``fpkg.nt`` are each replaced atomically.
     ``jobs``: processes that load and validate articles (default :func:`default_jobs`). ``reasoner``: ``hermit``
-    (HermiT over ontology plus data), ``rules`` (:mod:`kg.rules`: HermiT on the ontology, rules over the data) or
+    (HermiT over ontology plus data), ``rules`` (:mod:`kg.reason.rules`: HermiT on the ontology, rules over the data) or
     ``auto`` (the default, or ``$KG_REASONER``): HermiT up to :data:`HERMIT_MAX_TRIPLES` data triples.
     Conforming SHACL verdicts and HermiT answers are reused from :mod:`kg.cache` for unchanged inputs.
 
@@ -135,7 +135,7 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     :raises StoreError: if the store or an export cannot be written.
     In every error case the previous store and exports are left untouched.
     """
-    from kg.export import write_exports
+    from kg.rdf.export import write_exports
 
     def stage(name: str, started: float, detail: str = "") -> None:
         timings[name] = time.perf_counter() - started
@@ -172,7 +172,7 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
         progress("reason", timings["reason"], f"consistent, {len(result.inferred)} inferred triples")
 
     t = time.perf_counter()
-    from kg.validation import load_ontology
+    from kg.check.shacl import load_ontology
 
     quads = _assemble(data, result.inferred, load_ontology())
     del data
@@ -202,7 +202,7 @@ def _prepare_here(paths: list[Path], mode: str, stage) -> tuple[list[PreparedArt
     """Load and SHACL-check the files in this process. When HermiT will reason over the data, its child is forked
     as soon as the data is there, with the ontology parsed first (both sides need it) but before pySHACL is
     imported (only this side needs it): HermiT's JVM is the longest stage. Returns the child, still running."""
-    from kg.validation import load_ontology
+    from kg.check.shacl import load_ontology
 
     t = time.perf_counter()
     articles = load_articles(paths)
@@ -243,7 +243,7 @@ def _uses_hermit(mode: str, data_triples: int) -> bool:
 
 
 def _reason(data: list[ox.Quad], mode: str, child: Reasoner | None) -> Reasoned:
-    """The reasoner's verdict on ``data``: the HermiT child's if one was started, else HermiT or :mod:`kg.rules`
+    """The reasoner's verdict on ``data``: the HermiT child's if one was started, else HermiT or :mod:`kg.reason.rules`
     as ``mode`` says.
 
     :raises KgError: if the reasoner fails for another reason than inconsistency.
@@ -252,7 +252,7 @@ def _reason(data: list[ox.Quad], mode: str, child: Reasoner | None) -> Reasoned:
         return child.outcome()
     if _uses_hermit(mode, len(data)):
         return Reasoner(rdflib_graph(dict.fromkeys(q.triple for q in data))).outcome()
-    from kg.rules import infer
+    from kg.reason.rules import infer
 
     # Only the rules' input: an Oxigraph Store keeps literals by value (it reads "3"^^xsd:positiveInteger back as
     # xsd:integer), so what is stored and exported never goes through one.
@@ -274,7 +274,7 @@ def _assemble(data: list[ox.Quad], inferred: list[ox.Quad], ontology) -> list[ox
 
 def _inputs(paths: list[Path], prepared: list[PreparedArticle]) -> list[dict]:
     """Every file the build read, with its sha256: annotations, article texts, ontology and shapes."""
-    from kg.validation import ONTOLOGY_DIR
+    from kg.check.shacl import ONTOLOGY_DIR
 
     files = list(paths) + [p.text_path for p in prepared]
     files += sorted(ONTOLOGY_DIR.glob("*.ttl"))
@@ -292,8 +292,8 @@ def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> Vali
 
     :raises LoadError: if a file cannot be read or parsed at all.
     """
-    from kg.loader import load_article
-    from kg.validation import validate_graph
+    from kg.annotate.loader import load_article
+    from kg.check.shacl import validate_graph
 
     files = [Path(p) for p in paths]
     violations: list[str] = []

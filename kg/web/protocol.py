@@ -3,10 +3,10 @@ r"""The SPARQL 1.1 Protocol (query operation) over a read-only pyoxigraph Store,
 :class:`SparqlProtocol` turns one WSGI ``environ`` into ``(status, headers, body)``: it reads GET ``query=``,
 POST form and POST ``application/sparql-query`` requests, checks them (size, charset, SERVICE allow-list, no
 update), runs the query and serializes the answer with pyoxigraph's own (Rust) writers in the negotiated format
-(:mod:`kg.conneg`). It knows nothing of Flask, so the hot path costs little more than the query itself.
+(:mod:`kg.web.conneg`). It knows nothing of Flask, so the hot path costs little more than the query itself.
 
 Safety is decided before evaluation, without a full parse: a query mentioning ``service`` or ``from`` anywhere
-is tokenized by :func:`kg.queryscan.scan_query` to find SERVICE endpoints (refused unless allow-listed) and FROM.
+is tokenized by :func:`kg.web.queryscan.scan_query` to find SERVICE endpoints (refused unless allow-listed) and FROM.
 Graphs are only ever looked up in the store, so FROM, FROM NAMED and the graph parameters never fetch anything.
 
 >>> store = ox.Store()
@@ -32,8 +32,8 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from kg.conneg import GRAPH_FORMATS, RESULT_FORMATS, Format, choose_format
-from kg.queryscan import UPDATE_KEYWORDS, scan_query
+from kg.web.conneg import GRAPH_FORMATS, RESULT_FORMATS, Format, choose_format
+from kg.web.queryscan import UPDATE_KEYWORDS, scan_query
 
 
 class ProtocolError(Exception):
@@ -60,7 +60,7 @@ _MAX_ROW_BYTES = 4096
 
 
 def pick_format(format_params, accept: str | None, formats: tuple) -> Format:
-    """:func:`kg.conneg.choose_format`, or 406 with the formats on offer.
+    """:func:`kg.web.conneg.choose_format`, or 406 with the formats on offer.
 
     :raises ProtocolError: 406 if no format of ``formats`` fits.
     """

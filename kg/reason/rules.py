@@ -1,9 +1,9 @@
 """OWL reasoning over a corpus by rules derived from the ontology's axioms, evaluated on a pyoxigraph store.
 
-Why: HermiT (:mod:`kg.reasoning`) is exact for OWL 2 DL but starts a JVM per call and does not scale to a corpus:
+Why: HermiT (:mod:`kg.reason.reasoning`) is exact for OWL 2 DL but starts a JVM per call and does not scale to a corpus:
 one call over 100k triples took 41-77 s and up to 1.6 GB, and 1M triples would need more than its 2 GB heap and
 about 13 minutes. So the work is split. HermiT checks the **ontology alone**
-(:func:`kg.classification.ontology_check`: consistency and the class hierarchy, kept in :mod:`kg.cache` under the
+(:func:`kg.reason.classification.ontology_check`: consistency and the class hierarchy, kept in :mod:`kg.cache` under the
 sha256 of the ontology files), and the **data-level** consequences and clashes are computed here (:func:`infer`) by
 rules read off the ontology's axioms, to a fixpoint, in seconds.
 
@@ -25,7 +25,7 @@ ontology's own individual assertions (the SKOS concepts) included:
   in, two different values of a functional data property, a literal outside its property's datatype range or not
   valid for its own datatype, and ``owl:differentFrom`` individuals that are the same.
 
-``inferred`` holds what :func:`kg.reasoning.reason` gives: new triples only (asserted in no graph), types with
+``inferred`` holds what :func:`kg.reason.reasoning.reason` gives: new triples only (asserted in no graph), types with
 ``fp:`` classes and values of ``fp:`` object properties, of ``fpr:`` individuals, never ``x p x`` (its ``_keep``).
 As for HermiT, triples of undeclared terms, reification and ``xsd:date``/``gYear``/``gYearMonth`` literals
 carry no OWL meaning here. The data is read with one index lookup per class and per property that has axioms
@@ -45,11 +45,11 @@ in an article) are not read: the data is assertions (types, property values, ``o
 ``owl:differentFrom``). Literals are checked for validity only for properties with a range or a functional axiom;
 values that are blank nodes are reasoned over but, as with HermiT, never reported.
 
-Agreement with HermiT is tested (``tests/ontology/test_rules.py``) by running :func:`kg.reasoning.reason` and
+Agreement with HermiT is tested (``tests/ontology/test_rules.py``) by running :func:`kg.reason.reasoning.reason` and
 :func:`infer` on the seed article, six synthetic articles and every reasoning fixture (consistent ones, every
 contradictory one, and fixtures for equality, unions and literal values): the same verdict and the same inferred
 triples, with one allowance on HermiT's side. Its command line prints each property's own values, not those of
-its sub-properties, so ``kg.reasoning`` lacks values entailed by ``rdfs:subPropertyOf`` alone (``fp:leaderOf``
+its sub-properties, so ``kg.reason.reasoning`` lacks values entailed by ``rdfs:subPropertyOf`` alone (``fp:leaderOf``
 of an ``fp:headOfStateOf``: 3 triples on the seed); the rules give them, and the tests add them to HermiT's
 answer. Where HermiT rejects the input outright (a literal not valid for its datatype) the rules report a clash.
 
@@ -82,10 +82,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.classification import ontology_check
+from kg.reason.classification import ontology_check
 from kg.errors import KgError
-from kg.namespaces import FP, FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.reasoning import UNSUPPORTED_DATATYPES, Reasoned, _disjoint_pairs, _short
+from kg.rdf.namespaces import FP, FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.reason.reasoning import UNSUPPORTED_DATATYPES, Reasoned, _disjoint_pairs, _short
 
 #: Axiom kinds the rules handle, and how (see the module docstring).
 HANDLED = {
@@ -249,7 +249,7 @@ def _compile(ontology: Graph, project: bool) -> _Rules:
     """
     unhandled = unhandled_axioms(ontology)
     if unhandled:
-        raise KgError("the ontology has axioms the rules do not handle (see kg.rules.HANDLED):\n"
+        raise KgError("the ontology has axioms the rules do not handle (see kg.reason.rules.HANDLED):\n"
                       + "\n".join(unhandled), rule="owl-reasoning")
     classification = ontology_check(None if project else ontology)
     classes = frozenset(str(c) for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef))
@@ -299,7 +299,7 @@ def _compile(ontology: Graph, project: bool) -> _Rules:
 
 @lru_cache(maxsize=1)
 def _project_rules() -> _Rules:
-    from kg.validation import load_ontology
+    from kg.check.shacl import load_ontology
 
     return _compile(load_ontology(), project=True)
 
@@ -639,7 +639,7 @@ def _type_clashes(rules: _Rules, data: _Data, members: dict, must: dict, equalit
 
 
 def _new_triples(rules: _Rules, data: _Data, members: dict, edges: _Edges, same_values: dict) -> list[ox.Quad]:
-    """The entailed triples asserted nowhere, about fpr: individuals, as kg.reasoning._keep keeps them."""
+    """The entailed triples asserted nowhere, about fpr: individuals, as kg.reason.reasoning._keep keeps them."""
     inferred = []
     for c in sorted(rules.classes):
         if c.startswith(_FP):
@@ -659,11 +659,11 @@ def infer(store: ox.Store, ontology: Graph | None = None) -> Reasoned:
     """Consequences and clashes of the data in ``store`` under ``ontology`` (default the project's), by rules.
 
     The data is the union of every graph of ``store`` but ``fpg:ontology`` and ``fpg:inferred``. ``inferred``
-    holds the new triples :func:`kg.reasoning.reason` gives (quads in the default graph); when the data is
+    holds the new triples :func:`kg.reason.reasoning.reason` gives (quads in the default graph); when the data is
     inconsistent it is empty and ``explanation`` is ``inconsistent:`` then one line per clash, as there.
 
     :raises KgError: if the ontology has axioms the rules do not handle (:func:`unhandled_axioms`), or HermiT
-        fails on the ontology (:func:`kg.classification.ontology_check`).
+        fails on the ontology (:func:`kg.reason.classification.ontology_check`).
     :raises InconsistencyError: if the ontology itself is inconsistent.
     """
     started = time.perf_counter()

@@ -1,5 +1,5 @@
 """The stages of a build, each runnable on its own: load annotation files, SHACL-validate articles, reason in a
-child process, read RDF files for validation. :mod:`kg.pipeline` strings them together.
+child process, read RDF files for validation. :mod:`kg.pipeline.builder` strings them together.
 
 rdflib, pySHACL and owlready2 are imported inside the functions that need them, so importing this stays cheap.
 """
@@ -22,9 +22,9 @@ import pyoxigraph as ox
 
 from kg import cache
 from kg.errors import InvalidDataError, KgError, LoadError
-from kg.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.reasoning import Reasoned
-from kg.store import as_quads
+from kg.rdf.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.reason.reasoning import Reasoned
+from kg.rdf.store import as_quads
 
 
 def flatten(errors: Iterable[KgError]) -> list:
@@ -66,12 +66,12 @@ def rdflib_graph(triples: Iterable[ox.Triple]):
 
 
 def load_articles(paths: list[Path]):
-    """Every annotation file loaded (:func:`kg.loader.load_article`), all files tried before failing.
+    """Every annotation file loaded (:func:`kg.annotate.loader.load_article`), all files tried before failing.
 
     :raises LoadError: if a file cannot be read or parsed.
     :raises InvalidDataError: (an AnnotationError for one file) listing every annotation problem.
     """
-    from kg.loader import load_article
+    from kg.annotate.loader import load_article
 
     articles, errors = [], []
     for path in paths:
@@ -102,7 +102,7 @@ def _validation_inputs() -> bytes:
     and pySHACL's version (read from its metadata: importing it costs 0.2-0.4 s)."""
     from importlib.metadata import version
 
-    from kg import validation
+    from kg.check import shacl as validation
 
     files = sorted(validation.ONTOLOGY_DIR.glob("*.ttl")) + [Path(validation.__file__)]
     return cache.digest(version("pyshacl").encode(), *(f.read_bytes() for f in files)).encode()
@@ -113,7 +113,7 @@ def _shacl_key(nquads: bytes) -> str:
 
 
 def prepare_article(article, graph=None) -> PreparedArticle:
-    """``article`` (a :class:`kg.loader.LoadedArticle`) as N-Quads with its SHACL violations. A conforming
+    """``article`` (a :class:`kg.annotate.loader.LoadedArticle`) as N-Quads with its SHACL violations. A conforming
     verdict is kept in :mod:`kg.cache` under the hash of the article's sorted N-Quads and of the shapes, ontology
     and validation code, so an unchanged article is not validated again; violations are always recomputed, so
     they carry the annotation's current file and line numbers.
@@ -125,7 +125,7 @@ def prepare_article(article, graph=None) -> PreparedArticle:
     text_path = str(article.annotation.document.text_path)
     if cache.get("shacl", key) == b"conforms":
         return PreparedArticle(article.doc_id, text_path, nquads, [], cached=True)
-    from kg.validation import validate_graph
+    from kg.check.shacl import validate_graph
 
     result = validate_graph(graph if graph is not None else union(article.dataset), origins=article.origins)
     if result.conforms:
@@ -133,16 +133,18 @@ def prepare_article(article, graph=None) -> PreparedArticle:
     return PreparedArticle(article.doc_id, text_path, nquads, [str(v) for v in result.violations], cached=False)
 
 
-#: The modules whose code makes a loaded article's N-Quads: what ``import kg.loader`` imports (a test keeps the
+#: The modules whose code makes a loaded article's N-Quads: what ``import kg.annotate.loader`` imports (a test keeps the
 #: list complete), this module and the store's term conversion.
-LOADING_CODE = ("annotations", "errors", "loader", "namespaces", "sourcefile", "stages", "store")
+LOADING_CODE = ("annotate.annotations", "errors", "annotate.loader", "rdf.namespaces", "annotate.sourcefile",
+                "pipeline.stages", "rdf.store")
 
 
 @lru_cache(maxsize=1)
 def _code_digest() -> bytes:
     """The loading code's source and place: a change to any of it makes every cached article stale."""
-    package = Path(__file__).resolve().parent
-    return cache.digest(str(package).encode(), *((package / f"{m}.py").read_bytes() for m in LOADING_CODE)).encode()
+    package = Path(__file__).resolve().parents[1]
+    sources = (package.joinpath(*m.split(".")).with_suffix(".py").read_bytes() for m in LOADING_CODE)
+    return cache.digest(str(package).encode(), *sources).encode()
 
 
 def _loaded_key(path: Path) -> str | None:
@@ -176,7 +178,7 @@ def _prepare_path(path: Path) -> PreparedArticle | KgError:
     """Worker process: load and check one annotation file, or take both from the cache when the annotation, its
     text and the code are unchanged. An error is returned (pickled), not raised, so every file's problems are
     reported together."""
-    from kg.loader import load_article
+    from kg.annotate.loader import load_article
 
     cached = _from_cache(path)
     if cached is not None:
@@ -202,8 +204,8 @@ def prepare_in_parallel(paths: list[Path], jobs: int) -> list[PreparedArticle]:
     :raises LoadError: if a file cannot be read or parsed.
     :raises InvalidDataError: (an AnnotationError for one file) listing every annotation problem.
     """
-    import kg.loader  # noqa: F401 -- imported (rdflib, PyYAML) once here, not once in every forked worker
-    from kg.validation import load_ontology, load_shapes, shapes_ontology
+    import kg.annotate.loader  # noqa: F401 -- imported (rdflib, PyYAML) once here, not once in every forked worker
+    from kg.check.shacl import load_ontology, load_shapes, shapes_ontology
 
     for parse_once in (load_ontology, load_shapes, shapes_ontology, _validation_inputs, _code_digest):
         parse_once()  # cached in this process, inherited by the forked workers
@@ -228,7 +230,7 @@ def _reason_in_child(graph, send) -> None:
     os.environ.setdefault("JDK_JAVA_OPTIONS", HERMIT_JVM_OPTIONS)
     start = time.perf_counter()
     try:
-        from kg.reasoning import reason
+        from kg.reason.reasoning import reason
 
         result = reason(graph)
         send.send(("ok", result.consistent, str(result.explanation),
@@ -240,7 +242,7 @@ def _reason_in_child(graph, send) -> None:
 
 
 class Reasoner:
-    """kg.reasoning.reason in a forked process, so HermiT (JVM start included) runs while SHACL validates:
+    """kg.reason.reasoning.reason in a forked process, so HermiT (JVM start included) runs while SHACL validates:
     a thread would share the GIL with pySHACL for the Python half of the reasoner's work."""
 
     def __init__(self, graph):
@@ -307,7 +309,7 @@ def without_ontology(graph):
     the reasoner's own would be checked instead of the data."""
     from rdflib import BNode
 
-    from kg.validation import load_ontology
+    from kg.check.shacl import load_ontology
 
     terms = set(load_ontology().subjects())
     for triple in [t for t in graph if t[0] in terms]:

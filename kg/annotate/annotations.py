@@ -2,7 +2,7 @@
 
 The format is written for analysts and documented in ``seeds/README.md``; this module checks it and
 reports every problem with the file and line. It knows nothing about RDF beyond the names of the
-ontology terms an annotation may use; :mod:`kg.loader` turns an :class:`Annotation` into triples.
+ontology terms an annotation may use; :mod:`kg.annotate.loader` turns an :class:`Annotation` into triples.
 
 >>> PROPERTIES["hasConcern"]
 ('fp:hasConcern', 'entity')
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import AnnotationError
-from kg.sourcefile import LineMap, LineSeq, parse_yaml, read_text
+from kg.annotate.sourcefile import LineMap, LineSeq, parse_yaml, read_text
 
 #: Claim kinds an annotation may use, and the fp: class each becomes.
 CLAIM_KINDS = {

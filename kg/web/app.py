@@ -2,7 +2,7 @@
 
 Routes: ``/sparql`` (SPARQL 1.1 Protocol, query only; GET without a query gives the Service Description),
 ``/rdf-graphs`` (Graph Store Protocol, read side), ``/health``. Queries take the fast path: a thin WSGI layer
-hands ``/sparql`` straight to :class:`kg.protocol.SparqlProtocol` and leaves the rest to Flask.
+hands ``/sparql`` straight to :class:`kg.web.protocol.SparqlProtocol` and leaves the rest to Flask.
 
 Timeouts. pyoxigraph cannot cancel a query, so every gunicorn worker (a sync worker: one request at a time) has
 one :class:`Watchdog` thread. A request arms it with a deadline; if the deadline passes (queries release the GIL,
@@ -29,12 +29,12 @@ import pyoxigraph as ox
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from kg.conneg import GRAPH_FORMATS, RESULT_FORMATS
-from kg.protocol import BAD_REQUEST, ProtocolError, SparqlProtocol, pick_format
+from kg.web.conneg import GRAPH_FORMATS, RESULT_FORMATS
+from kg.web.protocol import BAD_REQUEST, ProtocolError, SparqlProtocol, pick_format
 
 #: Settings and their defaults; each can be set by the environment variable ``KG_<NAME>``.
 DEFAULTS = {
-    "STORE_DIR": None,          # store directory holding dataset.nq (kg.store's default: .kg)
+    "STORE_DIR": None,          # store directory holding dataset.nq (kg.rdf.store's default: .kg)
     "STORE": None,              # persistent on-disk database path (default: in memory)
     "TIMEOUT": 30.0,            # seconds a request may run before the client gets 503 and its worker ends
     "MAX_ROWS": 10000,          # result rows (or triples) above which a query is refused with 422
@@ -211,7 +211,7 @@ def _rdf_response(triples, prefixes=None) -> Response:
 
 
 def create_app(config: dict | None = None, store: ox.Store | None = None) -> Flask:
-    """The Flask app serving ``store`` (default: :func:`kg.store.open_store` of the configured STORE_DIR, or of
+    """The Flask app serving ``store`` (default: :func:`kg.rdf.store.open_store` of the configured STORE_DIR, or of
     the persistent database STORE). ``config`` overrides the ``KG_*`` environment (see :data:`DEFAULTS`).
 
     :raises StoreError: if no store is given and nothing was built yet.
@@ -219,7 +219,7 @@ def create_app(config: dict | None = None, store: ox.Store | None = None) -> Fla
     """
     settings = load_settings(config)
     if store is None:
-        from kg.store import open_store
+        from kg.rdf.store import open_store
 
         store = open_store(settings["STORE_DIR"], persistent_path=settings["STORE"])
     app = Flask(__name__)
@@ -290,7 +290,7 @@ def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = Non
     """
     from gunicorn.app.base import BaseApplication
 
-    from kg.store import dataset_path
+    from kg.rdf.store import dataset_path
 
     settings = load_settings({**(config or {}), "STORE_DIR": store_dir, "STORE": persistent_path,
                               "WORKERS": workers, "TIMEOUT": timeout})

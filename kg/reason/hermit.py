@@ -2,7 +2,7 @@
 
 owlready2 provides HermiT's files; this module finds them without importing it. HermiT is run as
 ``sync_reasoner_hermit`` runs it (owlready2's ``JAVA_EXE``, ``JAVA_MEMORY`` and classpath: its patched classes
-before ``HermiT.jar``), but with ``-c -I -Y`` only; see :mod:`kg.reasoning` for why.
+before ``HermiT.jar``), but with ``-c -I -Y`` only; see :mod:`kg.reason.reasoning` for why.
 
 Most of a short HermiT run is the JVM loading and verifying ~2,500 OWLAPI and HermiT classes. A class-data
 sharing (AppCDS) archive of them, JDK 12+, made once per machine, cut HermiT on the seed article from 2.6-3.3 s

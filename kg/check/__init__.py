@@ -1,0 +1,1 @@
+"""Checks that a graph is well formed: SHACL shapes and the ontology's own quality checks."""

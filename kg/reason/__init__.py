@@ -1,0 +1,1 @@
+"""OWL reasoning: HermiT, the classification of the ontology, and the rule reasoner for corpora."""
