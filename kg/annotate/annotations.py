@@ -68,10 +68,13 @@ PROPERTIES = {
 #: Page furniture always recognised at the end of an article file (blog comment widgets).
 DEFAULT_FURNITURE = ("No comments:", "Post a Comment")
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_CONCEPT = re.compile(r"^fpk:[A-Za-z0-9][A-Za-z0-9_-]*$")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# Always used with fullmatch: '$' would also accept a trailing newline, which then breaks the IRI or literal.
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_DOC_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_CONCEPT = re.compile(r"fpk:[A-Za-z0-9][A-Za-z0-9_-]*")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_WIKIDATA = re.compile(r"Q\d+")
+_ISO3 = re.compile(r"[A-Z]{3}")
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,7 @@ class _Reader:
         if value is None:
             return None
         line = self.line_of(item, key, default_line)
-        if not isinstance(value, str) or (pattern and not pattern.match(value)):
+        if not isinstance(value, str) or (pattern and not pattern.fullmatch(value)):
             self.problem(f"{where}: '{key}' must be {hint or 'a string'}, got {value!r}", line, "wrong-type")
             return None
         return value
@@ -240,7 +243,7 @@ class _Reader:
 
     def entity(self, eid, raw, line) -> Entity | None:
         where = f"entity '{eid}'"
-        if not isinstance(eid, str) or not _ID.match(eid):
+        if not isinstance(eid, str) or not _ID.fullmatch(eid):
             self.problem(f"entity id {eid!r} must be letters, digits, '_' or '-'", line, "wrong-type")
             return None
         if not self.fields(raw, where, ("type", "label"), ("wikidata", "iso3"), line):
@@ -259,8 +262,8 @@ class _Reader:
                          self.line_of(raw, "type", raw.line), "wrong-type")
             return None
         label = self.string(raw, "label", where, raw.line)
-        wikidata = self.string(raw, "wikidata", where, raw.line, re.compile(r"^Q\d+$"), "a Wikidata item like Q148")
-        iso3 = self.string(raw, "iso3", where, raw.line, re.compile(r"^[A-Z]{3}$"), "three capital letters")
+        wikidata = self.string(raw, "wikidata", where, raw.line, _WIKIDATA, "a Wikidata item like Q148")
+        iso3 = self.string(raw, "iso3", where, raw.line, _ISO3, "three capital letters")
         if iso3 and "State" not in types:
             self.problem(f"{where}: 'iso3' is only for entities of type State", self.line_of(raw, "iso3", line),
                          "wrong-type")
@@ -348,11 +351,19 @@ def _is_date(value) -> bool:
         return False
     if isinstance(value, (dt.date, int)):
         return not isinstance(value, dt.datetime) and (not isinstance(value, int) or 1000 <= value <= 9999)
-    return isinstance(value, str) and bool(_DATE.match(value))
+    found = _DATE.fullmatch(value) if isinstance(value, str) else None
+    if not found:
+        return False
+    year, month, day = (int(g) if g else 1 for g in found.groups())
+    try:
+        dt.date(year, month, day)  # a real month and a day that month has
+    except ValueError:
+        return False
+    return year >= 1000
 
 
 _LITERAL_CHECKS = {
-    "concept": lambda o: isinstance(o, str) and bool(_CONCEPT.match(o)),
+    "concept": lambda o: isinstance(o, str) and bool(_CONCEPT.fullmatch(o)),
     "string": lambda o: isinstance(o, str) and o != "",
     "positiveInteger": lambda o: isinstance(o, int) and not isinstance(o, bool) and o >= 1,
     "boolean": lambda o: isinstance(o, bool),

@@ -43,6 +43,29 @@ class LineSeq(list):
     item_lines: list
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _refuse_aliases(text: str, file: str) -> None:
+    """Refuse anchors, aliases and merge keys: annotations need none, and an alias bomb of a few hundred bytes
+    expands to gigabytes. Events are read without building anything, so the check costs one linear pass."""
+    if "&" not in text and "*" not in text and "<<" not in text:
+        return
+    events = yaml.parse(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
+    try:
+        for event in events:
+            what = ("an alias" if isinstance(event, yaml.AliasEvent)
+                    else "an anchor" if getattr(event, "anchor", None) is not None
+                    else "a merge key" if isinstance(event, yaml.ScalarEvent) and event.value == "<<"
+                    and event.implicit[0] else None)
+            if what:
+                raise LoadError(f"{what} ('&', '*' or '<<') is not allowed in annotations: write the value out in full",
+                                file=file, line=event.start_mark.line + 1, column=event.start_mark.column + 1,
+                                rule="yaml-no-alias")
+    except yaml.YAMLError:
+        return  # the composing parse below reports the syntax error with its position
+
+
 def _convert(node, loader, duplicates):
     if isinstance(node, yaml.MappingNode):
         out = LineMap()
@@ -58,7 +81,12 @@ def _convert(node, loader, duplicates):
         out = LineSeq(_convert(item, loader, duplicates) for item in node.value)
         out.line, out.item_lines = node.start_mark.line + 1, [i.start_mark.line + 1 for i in node.value]
         return out
-    return loader.construct_object(node)
+    try:
+        return loader.construct_object(node)
+    except ValueError:
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # 2018-02-30 looks like a date but is none: the checks report it with its line
+        raise
 
 
 def parse_yaml(text: str, file: str):
@@ -67,8 +95,9 @@ def parse_yaml(text: str, file: str):
     Returns ``(data, duplicates)``: ``duplicates`` lists ``(key, line)`` for each key repeated in a mapping
     (PyYAML would silently keep the last one).
 
-    :raises LoadError: if the YAML is malformed, with the line and column of the parser's mark.
+    :raises LoadError: if the YAML is malformed, or uses an anchor, alias or merge key, with the line and column.
     """
+    _refuse_aliases(text, file)
     # libyaml's loader builds the same nodes with the same marks, 7x faster; PyYAML's own is the fallback
     loader = (yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)(text)
     duplicates: list = []
