@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import AnnotationError
-from kg.annotate.sourcefile import LineMap, LineSeq, parse_yaml, read_text
+from kg.annotate.sourcefile import LineMap, LineSeq, is_inside_path, parse_yaml, read_text
 
 #: Claim kinds an annotation may use, and the fp: class each becomes.
 CLAIM_KINDS = {
@@ -138,6 +138,7 @@ class Document:
     issued: int | str | dt.date | None
     furniture: tuple[str, ...]
     line: int
+    text_line: int | None = None  # where 'text' is written, for errors about the file it names
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,10 @@ class _Reader:
             return None
         doc_id = self.string(raw, "id", where, raw.line, _DOC_ID, "lower-case letters, digits and '-'")
         text = self.string(raw, "text", where, raw.line)
+        if text and not is_inside_path(text):
+            self.problem(f"document: 'text' must be a relative path inside the annotation's folder, without '..', "
+                         f"got {text!r}", self.line_of(raw, "text", raw.line), "text-inside-folder")
+            text = None
         kind = self.string(raw, "kind", where, raw.line, _CONCEPT, "an fpk: concept such as fpk:BlogPost")
         issued = raw.get("issued")
         if issued is not None and not _is_date(issued):
@@ -239,7 +244,8 @@ class _Reader:
             return None
         return Document(doc_id, Path(self.file).parent / text, kind, people["author"], people.get("publisher"),
                         self.string(raw, "title", where, raw.line), issued,
-                        DEFAULT_FURNITURE + tuple(f for f in furniture if f not in DEFAULT_FURNITURE), raw.line)
+                        DEFAULT_FURNITURE + tuple(f for f in furniture if f not in DEFAULT_FURNITURE), raw.line,
+                        self.line_of(raw, "text", raw.line))
 
     def entity(self, eid, raw, line) -> Entity | None:
         where = f"entity '{eid}'"

@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from kg.annotate.annotations import CLAIM_KINDS, PROPERTIES, Annotation, Claim, Entity, Fact, raise_problems, read_annotation
 from kg.errors import AnnotationError
 from kg.rdf.namespaces import FP, FPK, FPR, OA, ORG, PREFIXES, WD, doc_resource, graph_iri
-from kg.annotate.sourcefile import read_text
+from kg.annotate.sourcefile import read_inside
 
 REPO = Path(__file__).resolve().parents[2]
 ENCODER = FPR["agent/encoder"]
@@ -290,4 +290,6 @@ def load_article(annotation_path: str | Path) -> LoadedArticle:
         is missing, ambiguous or not inside one paragraph; all quote problems are reported together.
     """
     ann = read_annotation(annotation_path)
-    return _Builder(ann, read_text(ann.document.text_path)).build()
+    folder, d = Path(annotation_path).parent, ann.document
+    text = read_inside(folder, d.text_path.relative_to(folder).as_posix(), file=str(annotation_path), line=d.text_line)
+    return _Builder(ann, text).build()

@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import errno
+import os
+import stat
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -23,6 +26,72 @@ def read_text(path: str | Path) -> str:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise LoadError(f"cannot read file: {exc.strerror}", file=str(path), rule="file-readable") from exc
+    return _decode(data, path)
+
+
+#: Largest article text read (bytes): far above any article, far below what would exhaust memory.
+MAX_TEXT_BYTES = 8 * 1024 * 1024
+
+_NO_FOLLOW = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def read_inside(folder: str | Path, relative: str, *, file: str, line: int | None,
+                limit: int = MAX_TEXT_BYTES) -> str:
+    """The UTF-8 text of the regular file ``relative`` names inside ``folder``, opened one path component at a
+    time without following any symbolic link, so nothing outside ``folder`` can be reached: no absolute path, no
+    ``..``, no link, no device, FIFO or /proc file, nothing larger than ``limit`` bytes.
+
+    :raises LoadError: naming ``file`` and ``line`` (where the path was written) and what is wrong.
+    """
+    def refuse(why: str, rule: str = "text-inside-folder"):
+        return LoadError(f"article text {relative!r} {why}", file=file, line=line, rule=rule)
+
+    if not is_inside_path(relative):
+        raise refuse("must be a relative path inside the annotation's folder, without '..'")
+    parts = PurePosixPath(relative).parts
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise refuse(f"cannot be read: {exc.strerror}", "file-readable") from exc
+    try:
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            flags = _NO_FOLLOW | (os.O_NONBLOCK if last else os.O_DIRECTORY)  # a FIFO must not block the open
+            try:
+                next_fd = os.open(part, flags, dir_fd=fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR) and os.path.islink(Path(folder, *parts[:i + 1])):
+                    raise refuse("is or passes through a symbolic link; copy the text into the folder") from exc
+                raise refuse(f"cannot be read: {exc.strerror}", "file-readable") from exc
+            os.close(fd)
+            fd = next_fd
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("is not a regular file")
+        if info.st_size > limit:
+            raise refuse(f"is larger than {limit} bytes", "text-size")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise refuse(f"is larger than {limit} bytes", "text-size")
+    finally:
+        os.close(fd)
+    return _decode(data, Path(folder, relative))
+
+
+def is_inside_path(relative: str) -> bool:
+    """Whether ``relative`` is a relative POSIX path that cannot leave its folder by its own words.
+
+    >>> [is_inside_path(p) for p in ("a.txt", "texts/a.txt", "/etc/passwd", "../a.txt", "a/../../b", "", "a\\b")]
+    [True, True, False, False, False, False, False]
+    """
+    path = PurePosixPath(relative)
+    return bool(relative) and bool(path.parts) and not path.is_absolute() and ".." not in path.parts \
+        and "\\" not in relative and "\0" not in relative
+
+
+def _decode(data: bytes, path) -> str:
+    """``data`` as UTF-8, or a LoadError naming the first bad byte's offset and line in ``path``."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -156,6 +156,18 @@ def _loaded_key(path: Path) -> str | None:
         return None
 
 
+def _text_sha256(annotation: Path, text_path: str) -> str | None:
+    """The sha256 of the article text as the loader reads it (confined to the annotation's folder), or None."""
+    from kg.annotate.sourcefile import read_inside
+
+    folder = annotation.parent
+    try:
+        text = read_inside(folder, Path(text_path).relative_to(folder).as_posix(), file=str(annotation), line=None)
+    except (LoadError, ValueError):
+        return None
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _from_cache(path: Path) -> PreparedArticle | None:
     """A loaded, conforming article kept by an earlier build of exactly these files and code, or None."""
     key = _loaded_key(path)
@@ -164,10 +176,7 @@ def _from_cache(path: Path) -> PreparedArticle | None:
         return None
     header, nquads = entry.split(b"\n", 1)
     doc_id, text_path, text_sha256 = json.loads(header)
-    try:
-        if hashlib.sha256(Path(text_path).read_bytes()).hexdigest() != text_sha256:
-            return None
-    except OSError:
+    if _text_sha256(path, text_path) != text_sha256:
         return None
     if cache.get("shacl", _shacl_key(nquads)) != b"conforms":
         return None
@@ -188,8 +197,8 @@ def _prepare_path(path: Path) -> PreparedArticle | KgError:
     except KgError as e:
         return e
     key = _loaded_key(path)
-    if key and not prepared.violations:
-        text_sha256 = hashlib.sha256(Path(prepared.text_path).read_bytes()).hexdigest()
+    text_sha256 = _text_sha256(path, prepared.text_path) if key and not prepared.violations else None
+    if text_sha256:
         header = json.dumps([prepared.doc_id, prepared.text_path, text_sha256]).encode()
         cache.put("loaded", key, header + b"\n" + prepared.nquads)
     return prepared

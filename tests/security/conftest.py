@@ -15,7 +15,7 @@ def article_dir(tmp_path, seeds_dir) -> Path:
     folder.mkdir()
     shutil.copy(seeds_dir / "mibae-2018-china-north-korea.txt", folder / "small.txt")
     text = (ARTICLE_FIXTURES / "valid-small.yaml").read_text(encoding="utf-8")
-    text = text.replace("text: ../../../seeds/mibae-2018-china-north-korea.txt", "text: small.txt")
+    text = text.replace("text: mibae-2018-china-north-korea.txt", "text: small.txt")
     assert "text: small.txt" in text
     (folder / "small.yaml").write_text(text, encoding="utf-8")
     return folder
