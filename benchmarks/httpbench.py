@@ -149,25 +149,8 @@ def rdflib_endpoint_server(nq: Path) -> Server:
     return Server("rdflib-endpoint", [sys.executable, "-c", RDFLIB_ENDPOINT, str(nq), str(port)], port, "/sparql")
 
 
-GTHREAD_APP = """
-import sys
-from kg.web.app import serve
-serve("127.0.0.1", int(sys.argv[1]), sys.argv[2], workers=int(sys.argv[3]),
-      gunicorn_options={"worker_class": "gthread", "threads": 1, "keepalive": 5})
-"""
-
-
-def our_app_gthread(repo: Path, store_dir: Path) -> Server:
-    """Our Flask app (``kg.web.app.create_app``, same settings and safety checks) under gunicorn ``gthread`` workers with
-    keep-alive, one thread per worker: the configuration proposed in ANALYSIS.md, measured beside the real one."""
-    port = free_port()
-    return Server("fpkg app, gthread keep-alive (proposed)",
-                  [sys.executable, "-c", GTHREAD_APP, str(port), str(store_dir), str((os.cpu_count() or 1) + 1)],
-                  port, "/sparql", cwd=str(repo))
-
-
 def our_server(repo: Path, store_dir: Path, extra: list[str] | None = None) -> Server:
-    """``python server.py`` (gunicorn, every safety feature at its default: on) over the store in ``store_dir``."""
+    """``python server.py`` (every safety feature at its default: on) over the store in ``store_dir``."""
     port = free_port()
     return Server("fpkg server.py", [sys.executable, str(repo / "server.py"), "--host", HOST, "--port", str(port),
                                      *(extra or [])],

@@ -86,7 +86,7 @@ def machine() -> dict:
     except (OSError, StopIteration):
         mem_kb = 0
     versions = {}
-    for pkg in ("pyoxigraph", "oxigraph", "rdflib", "pyshacl", "owlready2", "flask", "gunicorn",
+    for pkg in ("pyoxigraph", "oxigraph", "rdflib", "pyshacl", "owlready2", "flask", "granian",
                 "rdflib-endpoint", "uvicorn", "pyyaml"):
         try:
             versions[pkg] = metadata.version(pkg)
@@ -509,7 +509,7 @@ def bench_http(duration: float, rounds: int, results: list, notes: list) -> None
     nq = store_dir / "dataset.nq"
     servers = []
     if (REPO / "server.py").exists():
-        servers += [httpbench.our_server(REPO, store_dir), httpbench.our_app_gthread(REPO, store_dir)]
+        servers.append(httpbench.our_server(REPO, store_dir))
     else:
         notes.append("http: server.py not landed; our endpoint not measured")
     servers += [httpbench.oxigraph_server(nq, WORK), httpbench.rdflib_endpoint_server(nq)]
@@ -544,25 +544,22 @@ def bench_http(duration: float, rounds: int, results: list, notes: list) -> None
                         "requests": sum(r["requests"] for r in rs), "errors": sum(r["errors"] for r in rs),
                         "rows": counts[qname]}
     ours, ox_name, rl = "fpkg server.py", "oxigraph serve-read-only", "rdflib-endpoint"
-    proposed = "fpkg app, gthread keep-alive (proposed)"
     for qname in HTTP_QUERIES:
         for c in (1, 8):
             base = table.get((ox_name, qname, c))
-            for name in (ours, proposed, ox_name, rl):
+            for name in (ours, ox_name, rl):
                 r = table.get((name, qname, c))
                 if not r:
                     continue
                 vs_ox = r["rps"] / base["rps"] if base else float("nan")
                 target = ""
-                if name in (ours, proposed):
+                if name == ours:
                     target = _check(vs_ox >= 0.9, "≥ 0.9× oxigraph")
                     if c == 8:
                         target += "; " + _check(r["p99_ms"] < 5, "p99 < 5 ms")
                     if (rl, qname, c) in table:
                         x = r["rps"] / table[(rl, qname, c)]["rps"]
                         target += "; " + _check(x >= 20, f"≥ 20× rdflib-endpoint ({x:.1f}×)")
-                if name == proposed:
-                    target = f"what-if, not the shipped server: {target}"
                 errs = f", {r['errors']} errors" if r["errors"] else ""
                 results.append(("http", f"{qname} c={c}", f"{name}, 100k",
                                 f"{r['rps']:.0f} req/s, p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms",

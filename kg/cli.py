@@ -258,7 +258,7 @@ def cmd_stats(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from kg.web.app import serve
+    from kg.web.front import serve
     from kg.rdf.store import DATASET_FILE, resolve_store_dir
 
     if not (resolve_store_dir(args.store_dir) / DATASET_FILE).is_file():
@@ -324,7 +324,8 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common, persistent], help="serve the SPARQL endpoint")
     p.add_argument("--host", default=os.environ.get("KG_HOST", "127.0.0.1"), help="default: $KG_HOST, else 127.0.0.1")
     p.add_argument("--port", type=int, default=int(os.environ.get("KG_PORT", "5000")), help="default: $KG_PORT, else 5000")
-    p.add_argument("--workers", type=int, help="number of server worker processes (default: $KG_WORKERS, else CPUs + 1)")
+    p.add_argument("--workers", type=int,
+                   help="query processes, i.e. queries run at once (default: $KG_WORKERS, else CPUs + 1)")
     p.add_argument("--timeout", type=float, help="query timeout in seconds (default: $KG_TIMEOUT, else 30)")
     p.set_defaults(func=cmd_serve)
     return parser

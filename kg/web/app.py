@@ -1,13 +1,10 @@
-"""The HTTP face of the knowledge graph: a Flask app (:func:`create_app`) run by gunicorn (:func:`serve`).
+"""The HTTP face of the knowledge graph: the Flask app (:func:`create_app`); :mod:`kg.web.front` serves it.
 
 Routes: ``/sparql`` (SPARQL 1.1 Protocol, query only; GET without a query gives the Service Description),
-``/rdf-graphs`` (Graph Store Protocol, read side), ``/health``. Queries take the fast path: a thin WSGI layer
-hands ``/sparql`` straight to :class:`kg.web.protocol.SparqlProtocol` and leaves the rest to Flask.
-
-Timeouts. pyoxigraph cannot cancel a query, so every gunicorn worker (a sync worker: one request at a time) has
-one :class:`Watchdog` thread. A request arms it with a deadline; if the deadline passes (queries release the GIL,
-so the thread runs), the watchdog writes a complete 503 response to the client's socket and ends the worker
-process with ``os._exit``. The gunicorn master forks a fresh worker; the other workers keep answering.
+``/rdf-graphs`` (Graph Store Protocol, read side), ``/health``. Requests that touch the store take the fast
+path: a thin WSGI layer reads the request (413 over the size limit) and hands it to the *executor*, which runs
+:class:`kg.web.handler.QueryHandler` in a query process of the server's pool (:mod:`kg.web.pool`: timeout,
+memory cap) or, without a pool (the Flask test client), in this process. Flask answers the rest.
 
 Configuration: ``KG_*`` environment variables, overridden by the ``config`` dict (keys without ``KG_``):
 
@@ -19,31 +16,31 @@ Configuration: ``KG_*`` environment variables, overridden by the ``config`` dict
 from __future__ import annotations
 
 import os
-import socket
 import sys
-import threading
-import time
-import traceback
 
 import pyoxigraph as ox
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from kg.web.conneg import GRAPH_FORMATS, RESULT_FORMATS
-from kg.web.protocol import BAD_REQUEST, ProtocolError, SparqlProtocol, pick_format
+from kg.web.handler import REQUEST_KEYS, QueryHandler
+from kg.web.protocol import TOO_LARGE, ProtocolError, pick_format
 
 #: Settings and their defaults; each can be set by the environment variable ``KG_<NAME>``.
 DEFAULTS = {
     "STORE_DIR": None,          # store directory holding dataset.nq (kg.rdf.store's default: .kg)
     "STORE": None,              # persistent on-disk database path (default: in memory)
-    "TIMEOUT": 30.0,            # seconds a request may run before the client gets 503 and its worker ends
+    "TIMEOUT": 30.0,            # seconds a query may run before it is stopped and the client gets 503
     "MAX_ROWS": 10000,          # result rows (or triples) above which a query is refused with 422
     "MAX_REQUEST_BYTES": 65536,  # largest query string, POST body or query text (413 above)
     "SERVICE_ALLOW": (),        # SERVICE endpoint IRIs queries may call (space or comma separated)
     "CORS_ORIGIN": "*",         # Access-Control-Allow-Origin for queries; empty turns CORS off
-    "WORKERS": 0,               # gunicorn worker processes; 0 = one per CPU plus one
+    "WORKERS": 0,               # query processes (queries running at once); 0 = one per CPU plus one
+    "QUERY_MEMORY_MB": 2048,    # memory one query process may add to what it shares (503 above); 0 = no cap
+    "RELOAD_INTERVAL": 1.0,     # seconds between checks for a new build to serve; 0 = never reload
 }
-_NUMBERS = {"TIMEOUT": float, "MAX_ROWS": int, "MAX_REQUEST_BYTES": int, "WORKERS": int}
+_NUMBERS = {"TIMEOUT": float, "MAX_ROWS": int, "MAX_REQUEST_BYTES": int, "WORKERS": int, "QUERY_MEMORY_MB": int,
+            "RELOAD_INTERVAL": float}
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -71,85 +68,58 @@ def load_settings(config: dict | None = None) -> dict:
     return settings
 
 
-class Watchdog:
-    """Ends this worker process, after answering 503, when a request outlives ``timeout`` seconds.
-
-    One long-lived thread per process polls a deadline, so arming costs two attribute writes per request.
-    """
-
-    def __init__(self, timeout: float, cors_origin: str):
-        self.timeout = timeout
-        self.tick = min(0.25, timeout / 10)
-        self.deadline = 0.0
-        self.sock: socket.socket | None = None
-        self.lock = threading.Lock()
-        self.pid = 0
-        body = (f"query timed out after {timeout:g} s (KG_TIMEOUT); the query was stopped\n").encode()
-        cors = f"Access-Control-Allow-Origin: {cors_origin}\r\n" if cors_origin else ""
-        self.response = (f"HTTP/1.1 503 Service Unavailable\r\nContent-Type: {_TEXT}\r\n{cors}"
-                         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
-
-    def arm(self, sock: socket.socket) -> None:
-        if self.pid != os.getpid():  # first request in this (forked) worker: threads do not survive fork
-            self.pid = os.getpid()
-            threading.Thread(target=self._watch, name="kg-watchdog", daemon=True).start()
-        self.sock = sock
-        self.deadline = time.monotonic() + self.timeout
-
-    def disarm(self) -> None:
-        with self.lock:  # never while the watchdog is answering: then this worker is about to end anyway
-            self.deadline = 0.0
-
-    def _watch(self) -> None:
-        while True:
-            time.sleep(self.tick)
-            if self.deadline and time.monotonic() > self.deadline:
-                with self.lock:
-                    if self.deadline and time.monotonic() > self.deadline:
-                        self._fire()
-
-    def _fire(self) -> None:
-        try:
-            self.sock.sendall(self.response)
-            self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # the client left; the worker must end all the same
-        print(f"[fpkg] worker {os.getpid()}: request exceeded {self.timeout:g} s; worker stops", file=sys.stderr,
-              flush=True)
-        os._exit(1)
-
-
 class _FastPath:
-    """WSGI layer before Flask: arms the watchdog, answers /sparql queries and CORS preflights directly."""
+    """WSGI layer before Flask: answers /sparql and /rdf-graphs through the executor, and CORS preflights."""
 
-    def __init__(self, flask_app, protocol: SparqlProtocol, watchdog: Watchdog, cors_origin: str):
+    def __init__(self, flask_app, state, max_request_bytes: int, cors_origin: str):
         self.flask_app = flask_app
-        self.protocol = protocol
-        self.watchdog = watchdog
+        self.state = state
+        self.max_request_bytes = max_request_bytes
         self.cors = [("Access-Control-Allow-Origin", cors_origin)] if cors_origin else []
 
     def __call__(self, environ, start_response):
-        sock = environ.get("gunicorn.socket")  # only under gunicorn: elsewhere nobody could restart the process
-        if sock is not None:
-            self.watchdog.arm(sock)
-        try:
-            if environ["PATH_INFO"] == "/sparql":
-                if environ["REQUEST_METHOD"] == "OPTIONS":
-                    start_response("204 No Content", self._preflight())
-                    return [b""]
-                answer = self.protocol(environ)
+        path = environ["PATH_INFO"]
+        if path == "/sparql" or path == "/rdf-graphs":
+            if environ["REQUEST_METHOD"] == "OPTIONS" and path == "/sparql":
+                start_response("204 No Content", self._preflight())
+                return [b""]
+            if path == "/rdf-graphs" or environ.get("QUERY_STRING") or environ["REQUEST_METHOD"] != "GET":
+                answer = self._answer(environ)
                 if answer is not None:
                     status, headers, body = answer
                     start_response(status, [*headers, ("Content-Length", str(len(body))), *self.cors])
                     return [body]
-            return self.flask_app(environ, start_response)
-        except Exception:  # never a traceback to the client: log it, answer 500
-            traceback.print_exc()
-            start_response("500 Internal Server Error", [("Content-Type", _TEXT), *self.cors])
-            return [b"internal server error\n"]
-        finally:
-            if sock is not None:
-                self.watchdog.disarm()
+        return self.flask_app(environ, start_response)
+
+    def _answer(self, environ):
+        request = {key: environ.get(key, "") for key in REQUEST_KEYS}
+        if environ["REQUEST_METHOD"] == "POST":
+            body = self._body(environ)
+            if body is None:
+                message = f"request larger than {self.max_request_bytes} bytes (KG_MAX_REQUEST_BYTES)\n"
+                return TOO_LARGE, [("Content-Type", _TEXT)], message.encode()
+            request["body"] = body
+        try:
+            answer = self.state.executor(request)
+        except Exception as e:  # never a traceback to the client
+            answer = ("500 Internal Server Error", [("Content-Type", _TEXT)],
+                      f"internal server error: {type(e).__name__}: {e}\n".encode())
+        if answer is not None and answer[0] >= "500":  # one log line per failure, with the client's message
+            message = answer[2][:300].decode(errors="replace").partition("\n")[0]
+            print(f"fpkg: {answer[0][:3]} {environ['REQUEST_METHOD']} {environ['PATH_INFO']}: {message}",
+                  file=sys.stderr, flush=True)
+        return answer
+
+    def _body(self, environ) -> bytes | None:
+        """The request body, or None if it is over the limit (the server discards what is left of it)."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            length = -1
+        if length > self.max_request_bytes:
+            return None
+        body = environ["wsgi.input"].read(length if length >= 0 else self.max_request_bytes + 1)
+        return None if len(body) > self.max_request_bytes else body
 
     def _preflight(self) -> list:
         return [*self.cors, ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
@@ -210,9 +180,25 @@ def _rdf_response(triples, prefixes=None) -> Response:
     return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
-def create_app(config: dict | None = None, store: ox.Store | None = None) -> Flask:
+class ServingState:
+    """What the app serves, swapped as a whole when the server reloads a new build: the store the Flask routes
+    read, and the executor that answers /sparql and /rdf-graphs (``request dict -> (status, headers, body)``)."""
+
+    def __init__(self, store, executor):
+        self.store = store
+        self.executor = executor
+        self.counts: dict = {}  # triples per graph, counted on first use so start-up stays fast
+
+    def swap(self, store) -> None:
+        self.store, self.counts = store, {}
+
+
+def create_app(config: dict | None = None, store: ox.Store | None = None, *, executor=None) -> Flask:
     """The Flask app serving ``store`` (default: :func:`kg.rdf.store.open_store` of the configured STORE_DIR, or of
     the persistent database STORE). ``config`` overrides the ``KG_*`` environment (see :data:`DEFAULTS`).
+
+    ``executor`` answers the requests that touch the store (the server passes its query pool's ``run``); without
+    it they run here, in-process, with no timeout. The app's :class:`ServingState` is ``app.extensions["fpkg"]``.
 
     :raises StoreError: if no store is given and nothing was built yet.
     :raises ValueError: if a number setting is not a number.
@@ -225,32 +211,14 @@ def create_app(config: dict | None = None, store: ox.Store | None = None) -> Fla
     app = Flask(__name__)
     app.config.update({f"KG_{k}": v for k, v in settings.items()})
     cors = settings["CORS_ORIGIN"]
-    protocol = SparqlProtocol(store, max_rows=settings["MAX_ROWS"], max_request_bytes=settings["MAX_REQUEST_BYTES"],
-                              service_allow=settings["SERVICE_ALLOW"])
-    counts: dict = {}  # the store is read-only: count once, on first use, so start-up stays fast
+    state = app.extensions["fpkg"] = ServingState(store, executor or QueryHandler(settings, store))
 
     @app.get("/sparql")
     def sparql_service_description():
-        if not counts:
-            counts.update(graph_counts(store))
-        return _rdf_response(service_description(request.base_url, counts, settings["SERVICE_ALLOW"]),
+        if not state.counts:
+            state.counts = graph_counts(state.store)
+        return _rdf_response(service_description(request.base_url, state.counts, settings["SERVICE_ALLOW"]),
                              _SD_PREFIXES)
-
-    @app.get("/rdf-graphs")
-    def graph_store():
-        graphs, default = request.args.getlist("graph"), "default" in request.args
-        if len(graphs) + default != 1:
-            raise ProtocolError(BAD_REQUEST, "give exactly one of ?graph=IRI or ?default")
-        if default:
-            return _rdf_response(store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
-                                             use_default_graph_as_union=True))
-        try:
-            name = ox.NamedNode(graphs[0])
-        except ValueError as e:
-            raise ProtocolError(BAD_REQUEST, f"invalid graph IRI: {e}") from None
-        if not store.contains_named_graph(name):
-            raise ProtocolError("404 Not Found", f"no graph <{graphs[0]}> in this dataset")
-        return _rdf_response(q.triple for q in store.quads_for_pattern(None, None, None, name))
 
     @app.get("/health")
     def health():
@@ -271,57 +239,5 @@ def create_app(config: dict | None = None, store: ox.Store | None = None) -> Fla
             response.headers["Access-Control-Allow-Origin"] = cors
             return response
 
-    app.wsgi_app = _FastPath(app.wsgi_app, protocol, Watchdog(settings["TIMEOUT"], cors), cors)
+    app.wsgi_app = _FastPath(app.wsgi_app, state, settings["MAX_REQUEST_BYTES"], cors)
     return app
-
-
-def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = None, *,
-          persistent_path: str | None = None, workers: int | None = None, timeout: float | None = None,
-          config: dict | None = None, store: ox.Store | None = None,
-          gunicorn_options: dict | None = None) -> None:
-    """Serve the endpoint with gunicorn until interrupted; print its URL once it listens.
-
-    ``gunicorn_options`` override gunicorn settings (the benchmarks measure other worker classes this way).
-
-    An in-memory store is loaded once in the master and shared by the forked workers; a persistent store
-    (``persistent_path``) is opened by each worker, since RocksDB handles must not cross a fork.
-
-    :raises StoreError: if nothing was built yet (and no ``store`` is given).
-    """
-    from gunicorn.app.base import BaseApplication
-
-    from kg.rdf.store import dataset_path
-
-    settings = load_settings({**(config or {}), "STORE_DIR": store_dir, "STORE": persistent_path,
-                              "WORKERS": workers, "TIMEOUT": timeout})
-    if store is None:
-        dataset_path(settings["STORE_DIR"])  # fail here with one clear line, not in every worker
-    url = f"http://{host}:{port}/sparql"
-    options = {
-        "bind": f"{host}:{port}",
-        # CPU-bound work: more workers than cores only add contention; the spare one keeps the server
-        # answering while a long query holds a worker
-        "workers": settings["WORKERS"] or (os.cpu_count() or 1) + 1,
-        "worker_class": "sync",
-        # gunicorn's own timeout only backs up the watchdog (it kills without answering the client)
-        "timeout": int(settings["TIMEOUT"]) + 10,
-        "graceful_timeout": 5,
-        "preload_app": settings["STORE"] is None,
-        "accesslog": None,
-        # GET queries up to the request limit fit the request line; beyond gunicorn's ceiling (8190) a GET gets
-        # 414 and the query must be POSTed
-        "limit_request_line": min(settings["MAX_REQUEST_BYTES"] + 1024, 8190),
-        "control_socket_disable": True,  # no management socket in $HOME: nothing to administer at runtime
-        "when_ready": lambda arbiter: print(f"fpkg SPARQL endpoint: {url}", flush=True),
-        **(gunicorn_options or {}),
-    }
-
-    class Server(BaseApplication):
-        def load_config(self):
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            return create_app(settings, store)
-
-    Server().run()

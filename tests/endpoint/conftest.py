@@ -1,4 +1,4 @@
-"""A real endpoint for the tests: ``python server.py`` (gunicorn) on a free local port over a small fixture dataset,
+"""A real endpoint for the tests: ``python server.py`` on a free local port over a small fixture dataset,
 with a short timeout and row limit, plus a canary HTTP server that records every request it receives."""
 
 import os
@@ -26,6 +26,7 @@ COUNTS = {ASSERTIONS: 29, BACKGROUND: 20, PROVENANCE: 8, "https://w3id.org/fpkg/
 TIMEOUT = 2
 MAX_ROWS = 50
 MAX_REQUEST_BYTES = 4096
+QUERY_MEMORY_MB = 256
 CANARY_ANSWER = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"from canary"}}]}}'
 
 
@@ -75,38 +76,50 @@ def canary():
     c.server.shutdown()
 
 
+def start_server(store_dir: Path, **env) -> subprocess.Popen:
+    """``python server.py`` on a free port over ``store_dir`` with ``KG_*`` settings ``env``, once it answers;
+    the process carries ``base`` (its URL) and ``log`` (its output file)."""
+    port = free_port()
+    started = time.monotonic()
+    log_path = store_dir.parent / f"{store_dir.name}-server.log"
+    with open(log_path, "w") as log:  # a file, not a pipe: a full pipe would block the server
+        proc = subprocess.Popen([sys.executable, str(REPO / "server.py"), "--port", str(port), "--store-dir",
+                                 str(store_dir)], cwd=REPO, env={**os.environ, **env}, stdout=log,
+                                stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            if requests.get(base + "/health", timeout=1).ok:
+                break
+        except requests.ConnectionError:
+            pass
+        if proc.poll() is not None or time.monotonic() - started > 20:
+            proc.kill()
+            raise RuntimeError(f"server did not start: {log_path.read_text()}")
+        time.sleep(0.05)
+    proc.base, proc.log = base, log_path
+    return proc
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @pytest.fixture(scope="session")
 def endpoint(canary, tmp_path_factory):
-    """Base URL of a running server (``python server.py``), stopped at the end of the session."""
+    """A running server (``python server.py``) over the fixture, stopped at the end of the session."""
     store_dir = tmp_path_factory.mktemp("store")
     shutil.copy(HERE / "fixtures" / "dataset.nq", store_dir / "dataset.nq")
-    port = free_port()
-    env = dict(os.environ, KG_TIMEOUT=str(TIMEOUT), KG_MAX_ROWS=str(MAX_ROWS), KG_WORKERS="3",
-               KG_MAX_REQUEST_BYTES=str(MAX_REQUEST_BYTES),
-               KG_SERVICE_ALLOW=f"{canary.url}/allowed {canary.url}/allowed-but-broken")
-    started = time.monotonic()
-    log = open(store_dir / "server.log", "w+")  # a file, not a pipe: a full pipe would block the server
-    proc = subprocess.Popen([sys.executable, str(REPO / "server.py"), "--port", str(port), "--store-dir",
-                             str(store_dir)], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                if requests.get(base + "/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if proc.poll() is not None or time.monotonic() - started > 20:
-                raise RuntimeError(f"server did not start: {(store_dir / 'server.log').read_text()}")
-            time.sleep(0.05)
-        proc.startup_seconds = time.monotonic() - started
-        proc.base = base
-        proc.log = store_dir / "server.log"
-        yield proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+    proc = start_server(store_dir, KG_TIMEOUT=str(TIMEOUT), KG_MAX_ROWS=str(MAX_ROWS), KG_WORKERS="3",
+                        KG_MAX_REQUEST_BYTES=str(MAX_REQUEST_BYTES), KG_QUERY_MEMORY_MB=str(QUERY_MEMORY_MB),
+                        KG_SERVICE_ALLOW=f"{canary.url}/allowed {canary.url}/allowed-but-broken")
+    yield proc
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")
@@ -119,14 +132,21 @@ def bindings(response) -> list:
     return [{k: v["value"] for k, v in b.items()} for b in response.json()["results"]["bindings"]]
 
 
-def worker_pids(master_pid: int) -> set:
-    """Process ids of the gunicorn workers (children of the master)."""
-    pids = set()
+def _parents() -> dict:
+    """Parent pid of every process on the machine."""
+    parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
             continue
-        if int(fields[1]) == master_pid:
-            pids.add(int(stat.parent.name))
-    return pids
+    return parents
+
+
+def query_pids(main_pid: int) -> set:
+    """Process ids of the query processes: main -> front (Granian worker) -> zygote -> query process."""
+    parents = _parents()
+    level = {main_pid}
+    for _ in range(3):
+        level = {pid for pid, parent in parents.items() if parent in level}
+    return level

@@ -77,7 +77,7 @@ def test_builds_the_graph_first_when_the_store_is_missing(tmp_path):
 
 def test_serving_path_imports_no_rdflib_pyshacl_or_owlready2():
     """The server's modules import neither rdflib nor the validators (they cost start-up time and memory)."""
-    code = ("import sys, kg.web.app, kg.rdf.store, gunicorn.app.base; "
+    code = ("import sys, kg.web.front, kg.rdf.store, granian.server; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'rdflib', 'pyshacl', 'owlready2'}))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

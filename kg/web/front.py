@@ -1,0 +1,160 @@
+"""Serving the endpoint: Granian (a Rust HTTP server) in front, queries in a pool of killable processes.
+
+Processes: ``kg serve`` runs Granian's main process, which binds the socket and (for an in-memory store) loads
+the store once; it forks the *front* workers. In a front, Rust accepts connections and reads requests, so an
+idle, slow or half-sent connection holds no Python thread; a Python thread runs the WSGI app only once a whole
+request is in, and keep-alive works. The app hands every request that touches the store to the front's
+:class:`kg.web.pool.QueryPool`, whose processes it kills on timeout (503) and which are capped in memory.
+docs/architecture.md gives the measured reasons for this shape.
+
+Reload: every ``RELOAD_INTERVAL`` seconds at most, a request stats the published dataset
+(:meth:`kg.web.source.StoreSource.version`); when a new build was published, a background thread has the pool's
+zygote open it, then swaps the front's own store. Requests meanwhile are answered from the previous build, and a
+build is only ever seen whole (it is published by one rename).
+
+Shutdown: on SIGTERM or SIGINT Granian's main process first sends each front SIGUSR1, which stops its pool
+(running queries are answered 503) and ends the front a second later; fronts still there after
+:data:`STOP_SECONDS` are killed.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import signal
+import threading
+import time
+
+from kg.web.app import create_app, load_settings
+from kg.web.handler import QueryHandler
+from kg.web.pool import QueryPool, log
+from kg.web.source import StoreSource
+
+#: (settings, source, store, version, pool size): set by :func:`serve` in the main process, inherited by the forked fronts.
+_SERVING: tuple | None = None
+#: Seconds a front may take to stop after SIGTERM before it is killed.
+STOP_SECONDS = 3
+
+
+def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = None, *,
+          persistent_path: str | None = None, workers: int | None = None, timeout: float | None = None,
+          config: dict | None = None, store=None, fronts: int = 1) -> None:
+    """Serve the endpoint until SIGTERM or SIGINT; print its URL once it listens.
+
+    ``workers`` query processes (default: one per CPU plus one) run queries, spread over ``fronts`` Granian
+    worker processes. A given ``store`` is served as it is, without reload.
+
+    :raises StoreError: if nothing was built yet (and no ``store`` is given).
+    """
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+    from granian.server import MPServer
+
+    global _SERVING
+    settings = load_settings({**(config or {}), "STORE_DIR": store_dir, "STORE": persistent_path,
+                              "WORKERS": workers, "TIMEOUT": timeout})
+    source = StoreSource(settings["STORE_DIR"], settings["STORE"])
+    version = None
+    if store is None:
+        version = source.version()
+        opened = source.open()  # fails here with one line, not in every front; brings an on-disk copy up to date
+        store = opened if source.inheritable else None  # a RocksDB handle must not cross a fork
+        del opened
+    else:
+        source = None
+    queries = settings["WORKERS"] or (os.cpu_count() or 1) + 1
+    size = math.ceil(queries / fronts)
+    _SERVING = (settings, source, store, version, size)
+    # The fronts must inherit the loaded store: fork, whatever this Python's default start method is.
+    multiprocessing.set_start_method("fork", force=True)
+    url = f"http://{host}:{port}/sparql"
+
+    class Server(MPServer):
+        def _stop_workers(self):
+            # First each front stops its query pool (running queries get 503) and ends itself a second later;
+            # Granian's own stop, which waits for every connection to close, then only reaps them.
+            deadline = time.monotonic() + STOP_SECONDS
+            for worker in self.wrks:
+                worker.interrupt_by_parent = True
+                try:
+                    os.kill(worker.inner.pid, signal.SIGUSR1)
+                except ProcessLookupError:
+                    pass
+            for worker in self.wrks:
+                worker.join(max(0.0, deadline - time.monotonic()))
+            super()._stop_workers()
+
+    server = Server(
+        "kg.web.front:front_app", address=host, port=port, interface=Interfaces.WSGI, factory=True,
+        workers=fronts,
+        # Python threads: one per query process, and spare ones that answer /health while all are busy
+        blocking_threads=max(size + 1, min(size + 4, 2 * (os.cpu_count() or 1) + 1)),
+        log_level="warning", respawn_failed_workers=True, workers_kill_timeout=STOP_SECONDS,
+        # room for a GET query of the full request size in the request line; beyond it 431, never HTML
+        http1_settings=HTTP1Settings(header_read_timeout=10_000,
+                                     max_buffer_size=max(65536, settings["MAX_REQUEST_BYTES"] + 16384)),
+    )
+    server.on_startup(lambda: print(f"fpkg SPARQL endpoint: {url}", flush=True))
+    server.serve()
+
+
+def front_app():
+    """The WSGI app of one front (Granian calls this in each worker process it forks)."""
+    settings, source, store, version, size = _SERVING
+    handler = QueryHandler(settings, store)
+
+    def reopen() -> None:  # in the zygote
+        opened = source.open()
+        handler.store = opened if source.inheritable else None
+        del opened
+
+    def after_fork() -> None:  # in each query process
+        if handler.store is None:
+            handler.store = source.open()
+
+    pool = QueryPool(handler, size=size, timeout=settings["TIMEOUT"], memory_mb=settings["QUERY_MEMORY_MB"],
+                     reopen=reopen if source else None, after_fork=after_fork if source else None)
+    signal.signal(signal.SIGUSR1, lambda *_: _stop(pool))
+    app = create_app(settings, store if store is not None else source.open(), executor=pool.run)
+    if source is None or not settings["RELOAD_INTERVAL"]:
+        return app
+    return _Reloader(app, pool, source, version, settings["RELOAD_INTERVAL"])
+
+
+def _stop(pool: QueryPool) -> None:
+    """Stop the pool (running queries are answered 503), and end this front once those answers are out, rather
+    than wait for idle keep-alive and half-sent connections."""
+    pool.stop()
+    threading.Timer(STOP_SECONDS / 3, os._exit, (0,)).start()
+
+
+class _Reloader:
+    """WSGI wrapper: at most every ``interval`` seconds, one stat for a newly published build (then a reload)."""
+
+    def __init__(self, app, pool: QueryPool, source: StoreSource, version, interval: float):
+        self.app, self.pool, self.source = app, pool, source
+        self.state = app.extensions["fpkg"]
+        self.version, self.interval = version, interval
+        self.next_check = 0.0
+        self.busy = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        now = time.monotonic()
+        if now >= self.next_check:
+            self.next_check = now + self.interval
+            version = self.source.version()
+            if version is not None and version != self.version and self.busy.acquire(blocking=False):
+                threading.Thread(target=self._reload, args=(version,), name="fpkg-reload", daemon=True).start()
+        return self.app(environ, start_response)
+
+    def _reload(self, version) -> None:
+        try:
+            self.pool.reload()
+            self.state.swap(self.source.open())
+            log("serving the newly published build")
+        except Exception as e:  # the previous build stays in service
+            log(f"could not load the newly published build, still serving the previous one: {e}")
+        finally:
+            self.version = version
+            self.busy.release()
