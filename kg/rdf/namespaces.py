@@ -13,16 +13,16 @@
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-BASE = "https://w3id.org/fpkg/"
+from kg.rdf.prefixes import BASE, PREFIX_IRIS
 
 #: Classes and properties of the foreign-policy ontology.
-FP = Namespace(BASE + "ontology#")
+FP = Namespace(PREFIX_IRIS["fp"])
 #: SKOS concepts: kinds of interest, concern, action, claim, trend, relationship; CAMEO codes.
-FPK = Namespace(BASE + "kinds/")
+FPK = Namespace(PREFIX_IRIS["fpk"])
 #: Everything the data talks about: actors, places, claims, events, documents.
-FPR = Namespace(BASE + "resource/")
+FPR = Namespace(PREFIX_IRIS["fpr"])
 #: Named graphs of the dataset.
-FPG = Namespace(BASE + "graph/")
+FPG = Namespace(PREFIX_IRIS["fpg"])
 
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 ONTOLOGY_GRAPH = FPG["ontology"]
@@ -31,32 +31,15 @@ INFERRED_GRAPH = FPG["inferred"]
 #: Roles of the per-document named graphs.
 GRAPH_ROLES = ("assertions", "background", "provenance")
 
-OA = Namespace("http://www.w3.org/ns/oa#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-VANN = Namespace("http://purl.org/vocab/vann/")
-WD = Namespace("http://www.wikidata.org/entity/")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
+OA = Namespace(PREFIX_IRIS["oa"])
+ORG = Namespace(PREFIX_IRIS["org"])
+VANN = Namespace(PREFIX_IRIS["vann"])
+WD = Namespace(PREFIX_IRIS["wd"])
+WDT = Namespace(PREFIX_IRIS["wdt"])
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
-#: Prefixes bound in every export and offered to queries.
-PREFIXES = {
-    "fp": FP,
-    "fpk": FPK,
-    "fpr": FPR,
-    "fpg": FPG,
-    "oa": OA,
-    "prov": PROV,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "org": ORG,
-    "vann": VANN,
-    "owl": OWL,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-    "wd": WD,
-    "wdt": WDT,
-}
+#: Prefixes bound in every export and offered to queries (:data:`kg.rdf.prefixes.PREFIX_IRIS` as namespaces).
+PREFIXES = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}
 
 
 def resource(local_name: str) -> URIRef:

@@ -22,8 +22,10 @@ import pyoxigraph as ox
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from kg.rdf.prefixes import BASE
 from kg.web.conneg import GRAPH_FORMATS, RESULT_FORMATS
 from kg.web.handler import REQUEST_KEYS, QueryHandler
+from kg.web.pages import register as register_pages
 from kg.web.protocol import TOO_LARGE, ProtocolError, pick_format
 
 #: Settings and their defaults; each can be set by the environment variable ``KG_<NAME>``.
@@ -38,6 +40,7 @@ DEFAULTS = {
     "WORKERS": 0,               # query processes (queries running at once); 0 = one per CPU plus one
     "QUERY_MEMORY_MB": 2048,    # memory one query process may add to what it shares (503 above); 0 = no cap
     "RELOAD_INTERVAL": 1.0,     # seconds between checks for a new build to serve; 0 = never reload
+    "PUBLIC_BASE": BASE,        # IRIs under this base are served (and linked) at this server's own paths
 }
 _NUMBERS = {"TIMEOUT": float, "MAX_ROWS": int, "MAX_REQUEST_BYTES": int, "WORKERS": int, "QUERY_MEMORY_MB": int,
             "RELOAD_INTERVAL": float}
@@ -232,6 +235,8 @@ def create_app(config: dict | None = None, store: ox.Store | None = None, *, exe
     def http_error(e: HTTPException):
         return Response(f"{e.code} {e.name}: {e.description}\n", status=e.code, content_type=_TEXT,
                         headers={k: v for k, v in e.get_headers() if k == "Allow"})
+
+    register_pages(app, state, settings)  # the web face: editor, article reader, entity pages, diagram, ontology
 
     if cors:
         @app.after_request

@@ -12,6 +12,7 @@ import io
 
 import pyoxigraph as ox
 
+from kg.rdf.prefixes import PREFIX_IRIS
 from kg.web.conneg import GRAPH_FORMATS
 from kg.web.protocol import BAD_REQUEST, ProtocolError, SparqlProtocol, pick_format
 
@@ -27,7 +28,7 @@ class QueryHandler:
     def __init__(self, settings: dict, store):
         self.protocol = SparqlProtocol(store, max_rows=settings["MAX_ROWS"],
                                        max_request_bytes=settings["MAX_REQUEST_BYTES"],
-                                       service_allow=settings["SERVICE_ALLOW"])
+                                       service_allow=settings["SERVICE_ALLOW"], prefixes=PREFIX_IRIS)
 
     @property
     def store(self):

@@ -226,10 +226,13 @@ class SparqlProtocol:
 
     ``service_allow`` lists the SERVICE endpoint IRIs a query may call; ``max_rows`` caps result rows (and
     CONSTRUCT/DESCRIBE triples): a bigger answer is refused with 422 rather than silently truncated.
+    ``prefixes`` (prefix -> namespace IRI) are predeclared: a query's own PREFIX declarations override them.
     """
 
-    def __init__(self, store: ox.Store, *, max_rows: int, max_request_bytes: int, service_allow=()):
+    def __init__(self, store: ox.Store, *, max_rows: int, max_request_bytes: int, service_allow=(),
+                 prefixes: dict | None = None):
         self.store = store
+        self.prefixes = dict(prefixes or {})
         self.max_rows = max_rows
         self.max_request_bytes = max_request_bytes
         self.service_allow = frozenset(service_allow)
@@ -304,18 +307,36 @@ class SparqlProtocol:
             has_from = scan.has_from
         if default_graphs or named_graphs:
             return {"default_graph": _named(default_graphs), "named_graphs": _named(named_graphs)}
-        return {} if has_from else {"use_default_graph_as_union": True}
+        options = {} if has_from else {"use_default_graph_as_union": True}
+        if self.prefixes:
+            options["prefixes"] = self.prefixes
+        return options
 
-    @staticmethod
-    def _syntax_error(query: str, error: SyntaxError) -> ProtocolError:
+    def _syntax_error(self, query: str, error: SyntaxError) -> ProtocolError:
         keyword = scan_query(query).first_keyword
         if keyword in UPDATE_KEYWORDS:
             return ProtocolError(FORBIDDEN, f"SPARQL Update ({keyword}) is not allowed: this endpoint is read-only")
         message = str(error)
         found = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
         if found:
-            message = f"line {found.group(1)}, column {found.group(2)}: {found.group(3)}"
+            line, column = int(found.group(1)), int(found.group(2))
+            detail = found.group(3)
+            if "Prefix not found" in detail:
+                detail = self._missing_prefix(query.splitlines()[line - 1][:column] if query.splitlines() else "")
+            message = f"line {line}, column {column}: {detail}"
         return ProtocolError(BAD_REQUEST, f"SPARQL syntax error at {message}")
+
+    def _missing_prefix(self, text: str) -> str:
+        """The message for an undeclared prefix, naming the last prefixed name in ``text`` (the query up to the
+        parser's position).
+
+        >>> SparqlProtocol(ox.Store(), max_rows=1, max_request_bytes=1, prefixes={"fp": "x"})._missing_prefix("?s zz:o")
+        'prefix zz: is not declared; add PREFIX zz: <namespace IRI> (predeclared here: fp)'
+        """
+        names = re.findall(r"(?<![\w<])([A-Za-z][\w.-]*)?:(?!//)", text)
+        prefix = next((n for n in reversed(names) if n not in self.prefixes), "")
+        known = ", ".join(self.prefixes) or "none"
+        return f"prefix {prefix}: is not declared; add PREFIX {prefix}: <namespace IRI> (predeclared here: {known})"
 
     def _results_body(self, result, fmt: Format, query: str, options: dict) -> bytes:
         if isinstance(result, ox.QueryBoolean):
@@ -337,7 +358,8 @@ class SparqlProtocol:
         return body
 
     def _graph_body(self, triples, fmt: Format, query: str) -> bytes:
-        prefixes = scan_query(query).prefixes if "prefix" in query.lower() else None
+        # the predeclared prefixes, then the query's own: answers read as the query does
+        prefixes = {**self.prefixes, **(scan_query(query).prefixes if "prefix" in query.lower() else {})} or None
         try:
             return ox.serialize(_limited(triples, self.max_rows), format=fmt.ox_format, prefixes=prefixes)
         except _TooManyRows:
