@@ -1,4 +1,4 @@
-"""The ``kg`` command: build, validate, query, export, stats, serve.
+"""The ``kg`` command: build, validate, query, export, stats, diagram, serve.
 
 Exit codes: 0 success; 1 invalid data (a bad annotation, a SHACL violation, an inconsistency); 2 usage or load
 error (bad arguments, unreadable input, no store built yet, a query that does not parse). Errors go to standard
@@ -271,6 +271,22 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_diagram(args) -> int:
+    from types import SimpleNamespace
+
+    from kg.rdf.prefixes import BASE
+    from kg.web.diagram import svg
+    from kg.web.pages import Site
+
+    picture = svg(Site(SimpleNamespace(store=_open(args)), args.base or BASE, local_links=False))
+    if args.output:
+        Path(args.output).write_text(picture, encoding="utf-8")
+        _stderr(f"wrote {args.output}")
+    else:
+        sys.stdout.write(picture)
+    return 0
+
+
 # --- argument parsing -------------------------------------------------------------------------------------------------
 
 def make_parser() -> argparse.ArgumentParser:
@@ -320,6 +336,12 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", parents=[common, persistent], help="triples per graph and instances per class")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("diagram", parents=[common, persistent],
+                       help="draw the argument (states, interests, concerns, causes, views) as SVG")
+    p.add_argument("-o", "--output", metavar="FILE", help="SVG file to write (default: standard output)")
+    p.add_argument("--base", metavar="IRI", help="public base of the IRIs the boxes link to (default: the project's)")
+    p.set_defaults(func=cmd_diagram)
 
     p = sub.add_parser("serve", parents=[common, persistent], help="serve the SPARQL endpoint")
     p.add_argument("--host", default=os.environ.get("KG_HOST", "127.0.0.1"), help="default: $KG_HOST, else 127.0.0.1")

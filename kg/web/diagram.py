@@ -144,7 +144,7 @@ def layout(site, data: list) -> tuple[list, list, float]:
             edges.append((by_iri[r["c"]], cause_box[r["x"]]))
         bottom = max(_stack([state], top + 24), _stack(interests, top + 24), _stack(concerns, top + 24),
                      _stack(causes, top + 24))
-        edges += [(state, b) for b in interests + concerns]
+        edges += [(state, b) for b in interests]  # concerns sit in the state's band: lines to them would cross
         boxes += [state, *interests, *concerns, *causes]
         top = bottom + 24
     return boxes, edges, top

@@ -60,10 +60,11 @@ def examples(folder: Path = QUERIES) -> list[dict]:
 class Site:
     """What every page needs: look-ups in the store and the mapping of public IRIs to this server's paths."""
 
-    def __init__(self, state, public_base: str):
+    def __init__(self, state, public_base: str, local_links: bool = True):
         self.state = state  # anything with a ``store`` attribute: the server swaps it when it reloads a build
         self._lookup = None
         self.base = public_base
+        self.local_links = local_links  # False for documents read away from this server (``kg diagram``)
 
     @property
     def lookup(self) -> Lookup:
@@ -74,7 +75,7 @@ class Site:
 
     def local(self, iri: str) -> str:
         """The link for ``iri``: a path on this server when it lies under the public base, else the IRI."""
-        return "/" + iri[len(self.base):] if iri.startswith(self.base) else iri
+        return "/" + iri[len(self.base):] if self.local_links and iri.startswith(self.base) else iri
 
     def iri_of(self, path: str) -> str:
         return self.base + path.lstrip("/")

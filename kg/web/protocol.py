@@ -319,24 +319,25 @@ class SparqlProtocol:
         message = str(error)
         found = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
         if found:
-            line, column = int(found.group(1)), int(found.group(2))
-            detail = found.group(3)
-            if "Prefix not found" in detail:
-                detail = self._missing_prefix(query.splitlines()[line - 1][:column] if query.splitlines() else "")
-            message = f"line {line}, column {column}: {detail}"
+            message = f"line {found.group(1)}, column {found.group(2)}: {found.group(3)}"
+        missing = self.undeclared_prefixes(query)
+        if missing:
+            names = ", ".join(f"{p}:" for p in missing)
+            message = (f"{message.split(':', 1)[0]}: prefix {names} is not declared; add PREFIX {missing[0]}: "
+                       f"<namespace IRI> (predeclared here: {', '.join(self.prefixes) or 'none'})")
         return ProtocolError(BAD_REQUEST, f"SPARQL syntax error at {message}")
 
-    def _missing_prefix(self, text: str) -> str:
-        """The message for an undeclared prefix, naming the last prefixed name in ``text`` (the query up to the
-        parser's position).
+    def undeclared_prefixes(self, query: str) -> list[str]:
+        """Prefixes the query uses but neither declares nor finds predeclared, in order of first use.
 
-        >>> SparqlProtocol(ox.Store(), max_rows=1, max_request_bytes=1, prefixes={"fp": "x"})._missing_prefix("?s zz:o")
-        'prefix zz: is not declared; add PREFIX zz: <namespace IRI> (predeclared here: fp)'
+        >>> protocol = SparqlProtocol(ox.Store(), max_rows=1, max_request_bytes=1, prefixes={"fp": "x"})
+        >>> protocol.undeclared_prefixes('PREFIX a: <http://a/> SELECT * { ?s a:p fp:o ; zz:q "b:c" } # d:e')
+        ['zz']
         """
-        names = re.findall(r"(?<![\w<])([A-Za-z][\w.-]*)?:(?!//)", text)
-        prefix = next((n for n in reversed(names) if n not in self.prefixes), "")
-        known = ", ".join(self.prefixes) or "none"
-        return f"prefix {prefix}: is not declared; add PREFIX {prefix}: <namespace IRI> (predeclared here: {known})"
+        text = re.sub(r'<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*', " ", query)
+        declared = set(re.findall(r"(?i)\bprefix\s+([A-Za-z][\w.-]*)?:", text)) | set(self.prefixes)
+        used = re.findall(r"(?<![\w?$:.-])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:(?=[\w%\\]|\s|$)", text)
+        return list(dict.fromkeys(p for p in used if p not in declared))
 
     def _results_body(self, result, fmt: Format, query: str, options: dict) -> bytes:
         if isinstance(result, ox.QueryBoolean):

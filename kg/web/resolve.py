@@ -2,8 +2,9 @@
 (no 303): browsers get an HTML page, machines the triples in and out of the IRI as Turtle, N-Triples, JSON-LD,
 RDF/XML or N3 (``Accept`` or ``?format=``). ``Vary: Accept`` tells caches the answer depends on it.
 
-Paths: ``/resource/...`` (entities, claims, events, articles, paragraphs, anchors), ``/kinds/...`` (SKOS
-concepts), ``/graph/...`` (named graphs). The ontology's own IRIs are served by :mod:`kg.web.ontodoc`.
+Paths: every path no page takes, e.g. ``/resource/...`` (entities, claims, events, articles, paragraphs,
+anchors), ``/kinds/...`` (SKOS concepts), ``/graph/...`` (named graphs). The ontology's own IRIs are served by
+:mod:`kg.web.ontodoc`.
 """
 
 from __future__ import annotations
@@ -76,8 +77,8 @@ def register(app: Flask, site) -> None:
             return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
         return rdf_response(site.lookup.triples(iri))
 
-    for prefix in ("resource", "kinds", "graph"):
-        app.add_url_rule(f"/{prefix}/<path:path>", f"dereference_{prefix}", dereference, methods=["GET"])
+    # every path not taken by a page of its own names an IRI under the public base (whatever that base mints)
+    app.add_url_rule("/<path:path>", "dereference", dereference, methods=["GET"])
 
     @app.errorhandler(404)
     def page_not_found(_error):

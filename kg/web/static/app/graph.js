@@ -94,6 +94,7 @@
     list.forEach(function (v) {
       var term = v.term, literal = term.termType === "Literal";
       var text = literal ? term.value : (labels[term.value] || shorten(term.value, prefixes));
+      if (!literal && !labels[term.value] && text.length > 32) text = "…/" + text.split("/").slice(-2).join("/");
       if (text.length > 40) text = text.slice(0, 39) + "…";
       var group = el("g", { "class": literal ? "node literal" : "node" });
       group.appendChild(el("circle", { cx: v.x, cy: v.y, r: literal ? 4 : 7 }));
