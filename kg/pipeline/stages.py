@@ -135,8 +135,8 @@ def prepare_article(article, graph=None) -> PreparedArticle:
 
 #: The modules whose code makes a loaded article's N-Quads: what ``import kg.annotate.loader`` imports (a test keeps the
 #: list complete), this module and the store's term conversion.
-LOADING_CODE = ("annotate.annotations", "errors", "annotate.loader", "rdf.namespaces", "annotate.sourcefile",
-                "pipeline.stages", "rdf.store")
+LOADING_CODE = ("annotate.annotations", "errors", "annotate.loader", "rdf.namespaces", "rdf.prefixes",
+                "annotate.sourcefile", "pipeline.stages", "rdf.store")
 
 
 @lru_cache(maxsize=1)

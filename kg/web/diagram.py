@@ -175,7 +175,8 @@ def svg(site) -> str:
         y = b.y + PAD + FONT
         for line in b.lines:
             weight = ' font-weight="700"' if b.kind == "state" else ""
-            out.append(f'<text x="{b.x + PAD}" y="{y:.0f}" font-size="{FONT}" fill="{ink}"{weight}>{escape(line)}</text>')
+            out.append(f'<text x="{b.x + PAD}" y="{y:.0f}" font-size="{FONT}" fill="{ink}"{weight}>'
+                       f"{escape(line)}</text>")
             y += LINE
         for note in b.notes:
             out.append(f'<text x="{b.x + PAD}" y="{y:.0f}" font-size="{SMALL}" font-style="italic" fill="#5b6472">'

@@ -51,8 +51,8 @@ def test_browser_gets_entity_page_with_links_and_outside_identifiers(site):
 def test_claim_page_shows_its_quote_highlighted_in_its_paragraph(site):
     """A claim's page shows the paragraph holding its words, with exactly those words highlighted."""
     claim = f"/resource/{DOC}/claim/stability-priority"
-    exact = requests.get(site + "/sparql", params={"query": f"SELECT ?x {{ <{FPR}{claim[10:]}> "
-                                                            "fp:hasTextAnchor/oa:hasTarget/oa:hasSelector/oa:exact ?x }"},
+    query = f"SELECT ?x {{ <{FPR}{claim[10:]}> fp:hasTextAnchor/oa:hasTarget/oa:hasSelector/oa:exact ?x }}"
+    exact = requests.get(site + "/sparql", params={"query": query},
                          headers={"Accept": "application/sparql-results+json"}).json()
     words = exact["results"]["bindings"][0]["x"]["value"]
     page = requests.get(site + claim, headers={"Accept": BROWSER_ACCEPT}).text
