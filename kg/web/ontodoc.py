@@ -2,7 +2,7 @@
 namespace path ``/ontology``: browsers get the HTML page (each term at ``#LocalName``, so every ``fp:`` IRI
 dereferences to its entry), machines the ontology graph as Turtle, JSON-LD, N-Triples... by content negotiation.
 
-The page is built from the store's ontology graph on first request and kept (the store is read-only).
+The page is built from the store's ontology graph on first request and kept until the server reloads a build.
 pyLODE was the first choice; its current release does not start from an installed wheel, so this module
 renders the few things a reader needs: metadata, a table of contents, and per term its label, definition,
 example, superclasses, domain and range.
@@ -56,8 +56,9 @@ def register(app: Flask, site) -> None:
     @app.get("/ontology")
     def ontology():
         if wants_html(request.headers.get("Accept")) and not request.args.get("format"):
-            if "html" not in cache:
-                cache["html"] = render_template("ontology.html", **documentation(site))
+            store = site.lookup.store
+            if cache.get("store") is not store:  # built once per store served (a reload brings a new one)
+                cache.update(store=store, html=render_template("ontology.html", **documentation(site)))
             return Response(cache["html"], content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
         graph = ox.NamedNode(ONTOLOGY_GRAPH)
         return rdf_response(q.triple for q in site.lookup.store.quads_for_pattern(None, None, None, graph))
