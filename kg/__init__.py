@@ -3,12 +3,13 @@
 The Python API, for scripts and notebooks (imported on first use, so ``import kg`` stays cheap)::
 
     import kg
-    report = kg.build()                        # seeds/*.yaml -> store (.kg/) and exports
+    report = kg.build()                        # ./seeds/*.yaml -> store ./.kg/ and exports (current directory)
     kg.validate(["seeds/my-article.yaml"])     # -> ValidationReport(conforms, violations)
     store = kg.open_store()                    # a pyoxigraph.Store with the built dataset
     kg.export(store, "turtle", "graph.ttl")    # turtle | trig | jsonld | nt
 """
 
+__version__ = "0.1.0"
 __all__ = ["build", "validate", "export", "open_store"]
 
 

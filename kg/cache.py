@@ -6,18 +6,18 @@ N-Triples, the shapes and ontology files, the code that computed it), so a stale
 change to an input changes the name. Entries are written to a temporary name and renamed, so a build killed
 mid-write leaves no torn file; the oldest entries are dropped once a kind holds :data:`MAX_ENTRIES`.
 
-The cache lives in ``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/fpkg``, else ``~/.cache/fpkg``. ``KG_CACHE=0``
-turns it off: every build then computes everything.
+Where it lives and whether it is on are the settings ``cache_dir`` and ``cache`` (:mod:`kg.settings`):
+``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/fpkg``, else ``~/.cache/fpkg``; ``KG_CACHE=0`` turns it off.
 
->>> import tempfile, os
->>> os.environ["KG_CACHE_DIR"] = tempfile.mkdtemp()
->>> key = digest(b"some data", b"shapes v1")
->>> get("example", key) is None
-True
->>> put("example", key, b"conforms")
->>> get("example", key)
+>>> import tempfile
+>>> from kg.settings import current, using
+>>> with using(current().replace(cache_dir=Path(tempfile.mkdtemp()))):
+...     key = digest(b"some data", b"shapes v1")
+...     print(get("example", key))
+...     put("example", key, b"conforms")
+...     print(get("example", key))
+None
 b'conforms'
->>> del os.environ["KG_CACHE_DIR"]
 """
 
 from __future__ import annotations
@@ -26,21 +26,20 @@ import hashlib
 import os
 from pathlib import Path
 
+from kg.settings import current
+
 #: Entries kept per kind; beyond it the least recently written are removed.
 MAX_ENTRIES = 5000
 
 
 def enabled() -> bool:
-    """Whether caching is on (``KG_CACHE`` is not ``0``)."""
-    return os.environ.get("KG_CACHE", "1") != "0"
+    """Whether caching is on (the setting ``cache``)."""
+    return current().cache
 
 
 def root() -> Path:
-    """The cache directory (not created)."""
-    explicit = os.environ.get("KG_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fpkg"
+    """The cache directory (not created): the setting ``cache_dir``."""
+    return current().cache_dir
 
 
 def digest(*parts: bytes) -> str:

@@ -4,10 +4,11 @@ Exit codes: 0 success; 1 invalid data (a bad annotation, a SHACL violation, an i
 error (bad arguments, unreadable input, no store built yet, a query that does not parse). Errors go to standard
 error as one line each, every violation on its own line; never a traceback (set ``KG_DEBUG=1`` to see one).
 
-Every command that reads the store takes ``--store-dir DIR`` (default ``$KG_STORE_DIR``, else ``.kg`` in the
+The settings (:mod:`kg.settings`) are read from the ``KG_*`` environment once, here, and the options override
+them. Every command that reads the store takes ``--store-dir DIR`` (default ``$KG_STORE_DIR``, else ``.kg`` in the
 current directory); ``query``, ``stats`` and ``serve`` also take ``--store PATH`` to use a persistent on-disk
 pyoxigraph database at PATH (refreshed from the store directory when the build changed) instead of loading the
-dataset into memory.
+dataset into memory. ``kg build`` reads ``./seeds/*.yaml`` unless given files or ``--seeds DIR``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import os
 import sys
 from pathlib import Path
 
-from kg.errors import KgError, QueryError, UsageError
+from kg.errors import KgError, QueryError, StoreError, UsageError
+from kg.settings import Settings, activate, current
 
 QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "ttl", "nt")
 EXPORT_FORMATS = ("turtle", "trig", "jsonld", "nt")
@@ -44,10 +46,9 @@ def _progress(stage: str, seconds: float, detail: str) -> None:
 def cmd_build(args) -> int:
     from kg.pipeline.builder import build
 
-    if args.no_cache:
-        os.environ["KG_CACHE"] = "0"
     report = build(args.files or None, store_dir=args.store_dir, export_dir=args.export_dir,
-                   progress=None if args.quiet else _progress, jobs=args.jobs, reasoner=args.reasoner)
+                   progress=None if args.quiet else _progress, jobs=args.jobs, reasoner=args.reasoner,
+                   seeds_dir=args.seeds)
     print(f"built {report.triples} triples, {report.claims} claims from {len(report.articles)} article(s) "
           f"in {report.timings['total']:.2f} s")
     for name, n in _graph_summary(report.triples_per_graph):
@@ -91,7 +92,8 @@ def cmd_validate(args) -> int:
 def _open(args):
     from kg.rdf.store import open_store
 
-    return open_store(args.store_dir, persistent_path=args.store)
+    settings = current()
+    return open_store(settings.store_dir, persistent_path=settings.store)
 
 
 def _query_text(arg: str) -> str:
@@ -258,16 +260,15 @@ def cmd_stats(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from kg.web.front import serve
     from kg.rdf.store import DATASET_FILE, resolve_store_dir
+    from kg.web.front import serve
 
     if not (resolve_store_dir(args.store_dir) / DATASET_FILE).is_file():
-        # Issue: serving a fresh clone must work in one step, so build first (heavy imports only then).
-        from kg.pipeline.builder import build
-
-        build(store_dir=args.store_dir, progress=_progress)
-    serve(args.host, args.port, args.store_dir, persistent_path=args.store, workers=args.workers,
-          timeout=args.timeout)
+        raise StoreError("nothing built here yet: run `kg build` first (or `make run`, which builds and serves)",
+                         file=str(resolve_store_dir(args.store_dir) / DATASET_FILE))
+    s = current()
+    serve(s.host, s.port, str(s.store_dir), persistent_path=s.store and str(s.store), workers=s.workers,
+          timeout=s.timeout)
     return 0
 
 
@@ -302,7 +303,9 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
     p = sub.add_parser("build", parents=[common], help="build the graph from annotation files into the store")
-    p.add_argument("files", nargs="*", metavar="FILE", help="annotation files (default: seeds/*.yaml)")
+    p.add_argument("files", nargs="*", metavar="FILE", help="annotation files (default: SEEDS/*.yaml)")
+    p.add_argument("--seeds", metavar="DIR",
+                   help="folder of annotation files (default: $KG_SEEDS_DIR, else seeds in the current directory)")
     p.add_argument("--export-dir", metavar="DIR", help="where to write the exports (default: STORE_DIR/exports)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p.add_argument("-j", "--jobs", type=int, metavar="N",
@@ -344,8 +347,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_diagram)
 
     p = sub.add_parser("serve", parents=[common, persistent], help="serve the SPARQL endpoint")
-    p.add_argument("--host", default=os.environ.get("KG_HOST", "127.0.0.1"), help="default: $KG_HOST, else 127.0.0.1")
-    p.add_argument("--port", type=int, default=int(os.environ.get("KG_PORT", "5000")), help="default: $KG_PORT, else 5000")
+    p.add_argument("--host", help="default: $KG_HOST, else 127.0.0.1")
+    p.add_argument("--port", type=int, help="default: $KG_PORT, else 5000")
     p.add_argument("--workers", type=int,
                    help="query processes, i.e. queries run at once (default: $KG_WORKERS, else CPUs + 1)")
     p.add_argument("--timeout", type=float, help="query timeout in seconds (default: $KG_TIMEOUT, else 30)")
@@ -353,10 +356,23 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def options_over(settings: Settings, args) -> Settings:
+    """``settings`` with the command-line options given in ``args`` in place of their values."""
+    option = lambda name: getattr(args, name, None)  # noqa: E731 -- each command has its own options
+    return settings.replace(
+        store_dir=option("store_dir"), store=option("store"), seeds_dir=option("seeds"),
+        cache=False if option("no_cache") else None, jobs=option("jobs"), reasoner=option("reasoner"),
+        host=option("host"), port=option("port"), workers=option("workers"), timeout=option("timeout"))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``kg`` with ``argv`` (default: the process arguments); returns the exit code."""
     args = make_parser().parse_args(argv)
+    debug = False
     try:
+        settings = options_over(Settings.from_env(), args)
+        debug = settings.debug
+        activate(settings)
         return args.func(args)
     except KgError as e:
         # One line each, even when a message quotes a multi-line tool output (a Java stack trace).
@@ -371,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as e:
-        if os.environ.get("KG_DEBUG"):
+        if debug:
             raise
         _stderr(f"kg {args.command}: unexpected error: {type(e).__name__}: {' '.join(str(e).split())} "
                 "(set KG_DEBUG=1 for a traceback)")

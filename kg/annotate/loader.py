@@ -22,7 +22,6 @@ from kg.errors import AnnotationError
 from kg.rdf.namespaces import FP, FPK, FPR, OA, ORG, PREFIXES, WD, doc_resource, graph_iri
 from kg.annotate.sourcefile import read_inside
 
-REPO = Path(__file__).resolve().parents[2]
 ENCODER = FPR["agent/encoder"]
 CONTEXT = 32  # characters of oa:prefix / oa:suffix kept on each side of a quote
 _PREFIXED = {"fp": FP, "org": ORG, "fpk": FPK}
@@ -180,8 +179,7 @@ class _Builder:
             graph.add((doc, DCTERMS.title, Literal(d.title)))
         if d.issued is not None:
             self.b.add((doc, DCTERMS.issued, _literal(d.issued, "date")))
-        path = d.text_path.resolve()
-        source = path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else path.name
+        source = corpus_path(d.text_path, self.ann.path)
         self.p.add((doc, FP.sourceFile, Literal(source)))
         self.p.add((doc, FP.sha256, Literal(hashlib.sha256(self.text.encode("utf-8")).hexdigest())))
         self.p.add((doc, FP.text, Literal(self.text)))
@@ -280,6 +278,19 @@ class _Builder:
             self.b.add(triple)
         raise_problems(problems, self.file)
         return LoadedArticle(self.doc_id, self.ds, self.origins, self.text, self.paragraphs, self.ann)
+
+
+def corpus_path(text_path: Path, annotation_path: Path) -> str:
+    """The article text's path as the data records it (``fp:sourceFile``): relative to the folder holding the
+    annotation's folder, so ``seeds/a.txt`` wherever the corpus was copied and whatever the working directory.
+
+    >>> corpus_path(Path("/x/corpus/seeds/a.txt"), Path("/x/corpus/seeds/a.yaml"))
+    'seeds/a.txt'
+    >>> corpus_path(Path("/elsewhere/a.txt"), Path("/x/corpus/seeds/a.yaml"))
+    'a.txt'
+    """
+    path, base = text_path.resolve(), annotation_path.resolve().parent.parent
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
 
 
 def load_article(annotation_path: str | Path) -> LoadedArticle:

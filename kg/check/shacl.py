@@ -20,17 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import LoadError, ShapeViolation
 from kg.rdf.namespaces import PREFIXES, SH
-
-ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
-SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
-CHECKS_DIR = ONTOLOGY_DIR / "checks"
+from kg.resources import ontology_files, quality_checks, shapes_file
 
 
 @dataclass(frozen=True)
@@ -88,11 +84,6 @@ def _parse_files(paths) -> Graph:
     return graph
 
 
-def ontology_files() -> list[Path]:
-    """The ontology's files: every ``ontology/*.ttl`` except ``shapes.ttl``, sorted."""
-    return sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if p != SHAPES_FILE)
-
-
 @lru_cache(maxsize=1)
 def load_ontology() -> Graph:
     """The ontology: every ``ontology/*.ttl`` except ``shapes.ttl``, parsed once and cached (do not mutate it).
@@ -108,7 +99,7 @@ def load_shapes() -> Graph:
 
     :raises LoadError: if the file does not parse.
     """
-    return _parse_files([SHAPES_FILE])
+    return _parse_files([shapes_file()])
 
 
 @lru_cache(maxsize=1)
@@ -228,7 +219,7 @@ def check_ontology() -> list[tuple[str, dict]]:
     """
     ontology = load_ontology()
     found = []
-    for query_file in sorted(CHECKS_DIR.glob("*-violation.rq")):
+    for query_file in quality_checks():
         for row in ontology.query(query_file.read_text(encoding="utf-8")):
             found.append((query_file.stem, {str(k): str(v) for k, v in row.asdict().items()}))
     return found

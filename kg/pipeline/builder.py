@@ -1,6 +1,6 @@
 """The build: annotations -> RDF -> SHACL -> OWL -> store -> exports, all or nothing.
 
-:func:`build` loads every annotation file (``seeds/*.yaml`` of this repository by default), validates each
+:func:`build` loads every annotation file (``seeds/*.yaml`` in the current directory by default), validates each
 article's graphs against the SHACL shapes, checks the whole data with the ontology for OWL consistency and adds
 what follows from it (graph ``fpg:inferred``) and the ontology itself (graph ``fpg:ontology``), then writes the
 store and the exports. Invalid input stops the build before anything is written, with every violation listed;
@@ -38,9 +38,8 @@ from kg.rdf.namespaces import FP, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.pipeline.stages import (PreparedArticle, Reasoned, Reasoner, flatten, load_articles, prepare_article,
                        prepare_in_parallel, rdflib_graph, read_rdf_graph, union)
 from kg.rdf.store import EXPORTS_DIR, as_quads, canonical_quads, resolve_store_dir, save_dataset
-
-#: Where ``build()`` looks for annotation files when given none: this repository's ``seeds/``.
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+from kg.resources import display_name, ontology_dir
+from kg.settings import REASONERS, current
 #: Export file names, one per format of :data:`kg.rdf.export.FORMATS`.
 EXPORT_BASENAME = "fpkg"
 CLAIM_CLASSES = {str(FP[c]) for c in ("Claim", "Belief", "Assessment", "Prediction", "Recommendation",
@@ -80,51 +79,55 @@ class ValidationReport:
         return not self.violations
 
 
-def default_annotation_paths() -> list[Path]:
-    """Every ``*.yaml`` file of :data:`SEEDS_DIR`, sorted.
+def default_annotation_paths(seeds_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Every ``*.yaml`` file of ``seeds_dir`` (default: the setting ``seeds_dir``, ``./seeds``), sorted.
 
     :raises LoadError: if there is none.
     """
-    paths = sorted(SEEDS_DIR.glob("*.yaml"))
+    directory = Path(seeds_dir if seeds_dir is not None else current().seeds_dir)
+    paths = sorted(directory.glob("*.yaml"))
     if not paths:
-        raise LoadError(f"no annotation files (*.yaml) in {SEEDS_DIR}", file=str(SEEDS_DIR))
+        raise LoadError(f"no annotation files (*.yaml) in {directory}: run from the folder holding seeds/, "
+                        "or name the files or the folder (KG_SEEDS_DIR)", file=str(directory))
     return paths
 
 
 def _file_info(path: Path) -> dict:
-    """Path (relative to the repository or the working directory when inside one), sha256 and size of a file."""
+    """Path (``ontology/...`` for the package's own files, else relative to the working directory when inside
+    it), sha256 and size of a file."""
     data = path.read_bytes()
-    shown = str(path)
-    for base in (SEEDS_DIR.parent, Path.cwd()):
-        if path.resolve().is_relative_to(base.resolve()):
-            shown = str(path.resolve().relative_to(base.resolve()))
-            break
+    shown, here = display_name(path), Path.cwd().resolve()
+    if shown == str(path) and path.resolve().is_relative_to(here):
+        shown = str(path.resolve().relative_to(here))
     return {"path": shown, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
 #: Above this many data triples ``reasoner="auto"`` uses :mod:`kg.reason.rules` instead of HermiT over the data:
 #: one HermiT call took 41-77 s and up to 1.6 GB at 100k triples, and cannot take 1M within its 2 GB heap.
 HERMIT_MAX_TRIPLES = 30_000
-REASONERS = ("auto", "hermit", "rules")
 
 
 def default_jobs(n_files: int) -> int:
-    """Worker processes for ``n_files`` annotation files: ``$KG_JOBS`` if set, else one per CPU, never more than
-    the files; a single file is loaded and checked in this process."""
-    wanted = int(os.environ.get("KG_JOBS") or os.cpu_count() or 1)
+    """Worker processes for ``n_files`` annotation files: the setting ``jobs`` if set, else one per CPU, never
+    more than the files; a single file is loaded and checked in this process."""
+    wanted = current().jobs or os.cpu_count() or 1
     return max(1, min(wanted, n_files))
 
 
 def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir: str | os.PathLike | None = None,
           export_dir: str | os.PathLike | None = None, progress: Progress | None = None, *,
-          jobs: int | None = None, reasoner: str | None = None) -> BuildReport:
+          jobs: int | None = None, reasoner: str | None = None, seeds_dir: str | os.PathLike | None = None
+          ) -> BuildReport:
     """Build the knowledge graph from annotation files into the store, then write the exports.
 
+    With no arguments it reads ``./seeds/*.yaml`` and writes ``./.kg`` (both relative to the current working
+    directory; the settings ``seeds_dir`` and ``store_dir`` of :mod:`kg.settings` say otherwise). ``seeds_dir``
+    is where to look for ``*.yaml`` files when ``annotation_paths`` is not given.
     ``store_dir`` defaults as in :func:`kg.rdf.store.resolve_store_dir`; ``export_dir`` to ``<store_dir>/exports``,
     where ``fpkg.ttl``, ``fpkg.trig``, ``fpkg.jsonld`` and ``fpkg.nt`` are each replaced atomically.
     ``jobs``: processes that load and validate articles (default :func:`default_jobs`). ``reasoner``: ``hermit``
     (HermiT over ontology plus data), ``rules`` (:mod:`kg.reason.rules`: HermiT on the ontology, rules over the data) or
-    ``auto`` (the default, or ``$KG_REASONER``): HermiT up to :data:`HERMIT_MAX_TRIPLES` data triples.
+    ``auto`` (the default, or the setting ``reasoner``): HermiT up to :data:`HERMIT_MAX_TRIPLES` data triples.
     Conforming SHACL verdicts and HermiT answers are reused from :mod:`kg.cache` for unchanged inputs.
 
     :raises UsageError: if ``reasoner`` is not one of :data:`REASONERS`.
@@ -144,10 +147,11 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
 
     timings: dict[str, float] = {}
     begin = time.perf_counter()
-    mode = (reasoner or os.environ.get("KG_REASONER") or "auto").lower()
+    mode = (reasoner or current().reasoner).lower()
     if mode not in REASONERS:
         raise UsageError(f"unknown reasoner {mode!r}; expected one of {', '.join(REASONERS)}")
-    paths = [Path(p) for p in annotation_paths] if annotation_paths is not None else default_annotation_paths()
+    paths = ([Path(p) for p in annotation_paths] if annotation_paths is not None
+             else default_annotation_paths(seeds_dir))
     jobs = default_jobs(len(paths)) if jobs is None else max(1, min(jobs, len(paths)))
 
     if jobs == 1:
@@ -274,10 +278,8 @@ def _assemble(data: list[ox.Quad], inferred: list[ox.Quad], ontology) -> list[ox
 
 def _inputs(paths: list[Path], prepared: list[PreparedArticle]) -> list[dict]:
     """Every file the build read, with its sha256: annotations, article texts, ontology and shapes."""
-    from kg.check.shacl import ONTOLOGY_DIR
-
     files = list(paths) + [p.text_path for p in prepared]
-    files += sorted(ONTOLOGY_DIR.glob("*.ttl"))
+    files += sorted(ontology_dir().glob("*.ttl"))
     return [_file_info(p) for p in dict.fromkeys(Path(f).resolve() for f in files)]
 
 

@@ -102,9 +102,10 @@ def _validation_inputs() -> bytes:
     and pySHACL's version (read from its metadata: importing it costs 0.2-0.4 s)."""
     from importlib.metadata import version
 
+    from kg import resources
     from kg.check import shacl as validation
 
-    files = sorted(validation.ONTOLOGY_DIR.glob("*.ttl")) + [Path(validation.__file__)]
+    files = sorted(resources.ontology_dir().glob("*.ttl")) + [Path(validation.__file__)]
     return cache.digest(version("pyshacl").encode(), *(f.read_bytes() for f in files)).encode()
 
 

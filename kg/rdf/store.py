@@ -1,7 +1,7 @@
 """Where a built dataset lives between processes, and how it is opened for queries.
 
-A *store directory* (``.kg/`` under the current working directory unless ``store_dir`` or the environment
-variable ``KG_STORE_DIR`` says otherwise) holds:
+A *store directory* (``store_dir``, else the setting ``store_dir`` of :mod:`kg.settings`: ``$KG_STORE_DIR``,
+else ``.kg`` in the current working directory) holds:
 
 - ``dataset.nq``: the whole dataset as canonical, sorted N-Quads. It is the source of truth.
 - ``build.json``: what the last build read (inputs with sha256), what it made (counts per graph) and how long
@@ -39,13 +39,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.settings import current
 
-DEFAULT_STORE_DIR = ".kg"
 DATASET_FILE = "dataset.nq"
 BUILD_FILE = "build.json"
 EXPORTS_DIR = "exports"
-#: Test hook: seconds to sleep after a temporary file is written and synced, before it is renamed into place,
-#: so the crash-safety tests can ``kill -9`` a real build in the worst possible moment.
+#: Test hook, the environment variable of the setting ``pause_before_rename``: seconds to sleep after a temporary
+#: file is written and synced, before it is renamed into place, so the crash-safety tests can ``kill -9`` a real
+#: build in the worst possible moment.
 PAUSE_ENV = "KG_PAUSE_BEFORE_RENAME"
 
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -55,8 +56,9 @@ _RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
 
 
 def resolve_store_dir(store_dir: str | os.PathLike | None = None) -> Path:
-    """The store directory: ``store_dir`` if given, else ``$KG_STORE_DIR``, else ``./.kg`` (relative to the cwd)."""
-    return Path(store_dir or os.environ.get("KG_STORE_DIR") or DEFAULT_STORE_DIR)
+    """The store directory: ``store_dir`` if given, else the setting ``store_dir`` (``$KG_STORE_DIR``, else
+    ``.kg``, relative to the current working directory)."""
+    return Path(store_dir or current().store_dir)
 
 
 # --- converting and ordering quads ------------------------------------------------------------------------------
@@ -245,7 +247,7 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        pause = float(os.environ.get(PAUSE_ENV) or 0)
+        pause = current().pause_before_rename
         if pause:
             time.sleep(pause)
         os.replace(tmp, path)

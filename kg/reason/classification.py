@@ -41,7 +41,7 @@ class Classification:
 
 def _ontology_key(ontology: Graph | None) -> str:
     """sha256 of the ontology files (``ontology`` None), else of ``ontology``'s sorted N-Triples."""
-    from kg.check.shacl import ontology_files
+    from kg.resources import ontology_files
 
     if ontology is None:
         parts = [part for path in ontology_files() for part in (path.name.encode(), path.read_bytes())]

@@ -8,8 +8,8 @@ Most of a short HermiT run is the JVM loading and verifying ~2,500 OWLAPI and He
 sharing (AppCDS) archive of them, JDK 12+, made once per machine, cut HermiT on the seed article from 2.6-3.3 s
 to 1.9-2.4 s wall (CPU 1.9-2.2 s -> 1.3-1.5 s), same output. How it is kept simple and safe:
 
-- the archive lives in ``$XDG_CACHE_HOME/fpkg/hermit-cds/<key>`` (``~/.cache`` by default; ``KG_HERMIT_CDS=0``
-  turns it off), ``<key>`` a hash of the Java executable and the HermiT files, so an upgrade starts afresh;
+- the archive lives in ``<hermit_cds_dir>/<key>`` (:mod:`kg.settings`: ``$XDG_CACHE_HOME/fpkg/hermit-cds``;
+  ``KG_HERMIT_CDS=0`` turns it off), ``<key>`` a hash of the Java executable and the HermiT files, so an upgrade starts afresh;
 - AppCDS takes jars only, so owlready2's patched classes (a directory) are copied into ``patch.jar`` there;
 - the first run records the classes it loads (``-XX:DumpLoadedClassList``) and then starts ``java -Xshare:dump``
   in the background, detached, written to a temporary name and renamed: no build waits for it;
@@ -34,6 +34,7 @@ import pyoxigraph as ox
 
 from kg import cache
 from kg.errors import KgError
+from kg.settings import current
 
 MAIN_CLASS = "org.semanticweb.HermiT.cli.CommandLine"
 #: A dump that started this long ago and left no archive is taken to have failed; another may start.
@@ -73,14 +74,13 @@ def _installation_key(java: str, hermit: Path) -> str | None:
 
 def cache_dir(java: str, hermit: Path) -> Path | None:
     """Where this Java and HermiT keep their class archive; None if turned off or Java is not found."""
-    if os.environ.get("KG_HERMIT_CDS", "1") == "0":
+    settings = current()
+    if not settings.hermit_cds:
         return None
     key = _installation_key(java, hermit)
     if key is None:
         return None
-    # Not kg.cache.root(): the archive belongs to the machine's Java and HermiT, not to one build's inputs.
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "fpkg" / "hermit-cds" / key
+    return settings.hermit_cds_dir / key
 
 
 def _patch_jar(hermit: Path, directory: Path) -> Path:

@@ -28,20 +28,6 @@ from kg.web.handler import REQUEST_KEYS, QueryHandler
 from kg.web.pages import register as register_pages
 from kg.web.protocol import TOO_LARGE, ProtocolError, pick_format
 
-#: Settings and their defaults; each can be set by the environment variable ``KG_<NAME>``.
-DEFAULTS = {
-    "STORE_DIR": None,          # store directory holding dataset.nq (kg.rdf.store's default: .kg)
-    "STORE": None,              # persistent on-disk database path (default: in memory)
-    "TIMEOUT": 30.0,            # seconds a query may run before it is stopped and the client gets 503
-    "MAX_ROWS": 10000,          # result rows (or triples) above which a query is refused with 422
-    "MAX_REQUEST_BYTES": 65536,  # largest query string, POST body or query text (413 above)
-    "SERVICE_ALLOW": (),        # SERVICE endpoint IRIs queries may call (space or comma separated)
-    "CORS_ORIGIN": "*",         # Access-Control-Allow-Origin for queries; empty turns CORS off
-    "WORKERS": 0,               # query processes (queries running at once); 0 = one per CPU plus one
-    "QUERY_MEMORY_MB": 2048,    # memory one query process may add to what it shares (503 above); 0 = no cap
-    "RELOAD_INTERVAL": 1.0,     # seconds between checks for a new build to serve; 0 = never reload
-    "PUBLIC_BASE": BASE,        # IRIs under this base are served (and linked) at this server's own paths
-}
 _NUMBERS = {"TIMEOUT": float, "MAX_ROWS": int, "MAX_REQUEST_BYTES": int, "WORKERS": int, "QUERY_MEMORY_MB": int,
             "RELOAD_INTERVAL": float}
 
@@ -53,14 +39,19 @@ _TEXT = "text/plain; charset=utf-8"
 
 
 def load_settings(config: dict | None = None) -> dict:
-    """DEFAULTS, overridden by ``KG_*`` environment variables, overridden by ``config``; values converted.
+    """The settings of :mod:`kg.settings` (``KG_*`` environment variables over the defaults), overridden by
+    ``config``; values converted.
 
-    :raises ValueError: if a number setting is not a number.
+    :raises UsageError: if a ``KG_*`` number setting is not a number.
+    :raises ValueError: if a number setting of ``config`` is not a number.
     """
-    settings = dict(DEFAULTS)
-    for name in DEFAULTS:
-        if os.environ.get(f"KG_{name}"):
-            settings[name] = os.environ[f"KG_{name}"]
+    from kg.settings import current
+
+    s = current()
+    settings = {"STORE_DIR": str(s.store_dir), "STORE": s.store and str(s.store), "TIMEOUT": s.timeout,
+                "MAX_ROWS": s.max_rows, "MAX_REQUEST_BYTES": s.max_request_bytes, "SERVICE_ALLOW": s.service_allow,
+                "CORS_ORIGIN": s.cors_origin, "WORKERS": s.workers, "QUERY_MEMORY_MB": s.query_memory_mb,
+                "RELOAD_INTERVAL": s.reload_interval, "PUBLIC_BASE": s.public_base or BASE}
     settings.update({k: v for k, v in (config or {}).items() if v is not None})
     for name, kind in _NUMBERS.items():
         settings[name] = kind(settings[name])
@@ -198,7 +189,7 @@ class ServingState:
 
 def create_app(config: dict | None = None, store: ox.Store | None = None, *, executor=None) -> Flask:
     """The Flask app serving ``store`` (default: :func:`kg.rdf.store.open_store` of the configured STORE_DIR, or of
-    the persistent database STORE). ``config`` overrides the ``KG_*`` environment (see :data:`DEFAULTS`).
+    the persistent database STORE). ``config`` overrides the ``KG_*`` environment (see :func:`load_settings`).
 
     ``executor`` answers the requests that touch the store (the server passes its query pool's ``run``); without
     it they run here, in-process, with no timeout. The app's :class:`ServingState` is ``app.extensions["fpkg"]``.

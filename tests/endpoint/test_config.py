@@ -3,6 +3,7 @@
 import pyoxigraph as ox
 import pytest
 
+from kg.errors import UsageError
 from kg.web.app import create_app, load_settings
 
 from .conftest import HERE
@@ -26,8 +27,21 @@ def test_environment_then_config_dict(monkeypatch):
 def test_bad_number_setting_is_refused(monkeypatch):
     """A setting that must be a number and is not stops the app factory."""
     monkeypatch.setenv("KG_TIMEOUT", "soon")
-    with pytest.raises(ValueError):
+    with pytest.raises(UsageError, match="KG_TIMEOUT"):
         load_settings()
+
+
+def test_empty_cors_variable_turns_cors_off(monkeypatch, store):
+    """KG_CORS_ORIGIN set to the empty string turns CORS off (an unset variable keeps the default *)."""
+    monkeypatch.setenv("KG_CORS_ORIGIN", "")
+    client = create_app(store=store).test_client()
+    assert "Access-Control-Allow-Origin" not in client.get("/sparql", query_string={"query": "ASK {}"}).headers
+    monkeypatch.delenv("KG_CORS_ORIGIN")
+    from kg.settings import activate
+
+    activate(None)
+    on = create_app(store=store).test_client()
+    assert on.get("/sparql", query_string={"query": "ASK {}"}).headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_cors_can_be_turned_off(store):

@@ -1,4 +1,4 @@
-"""Starting the server: build-if-missing, the persistent store, start-up time and the printed URL."""
+"""Starting the server: a clear stop when nothing is built, the persistent store, start-up time and the printed URL."""
 
 import shutil
 import subprocess
@@ -65,14 +65,12 @@ def test_persistent_store_survives_restart(tmp_path):
             stop(proc)
 
 
-def test_builds_the_graph_first_when_the_store_is_missing(tmp_path):
-    """With no built store, server.py builds the seed article's graph, then serves it."""
-    proc, base, _ = start(["--store-dir", str(tmp_path / "store")], REPO, 120)
-    try:
-        assert (tmp_path / "store" / "dataset.nq").is_file()
-        assert ask(base, ASK_CHINA) is True
-    finally:
-        stop(proc)
+def test_stops_with_one_line_when_the_store_is_missing(tmp_path):
+    """With no built store, server.py exits 2 with one line telling to run `kg build`, and builds nothing."""
+    r = subprocess.run([sys.executable, str(REPO / "server.py"), "--port", str(free_port()), "--store-dir",
+                        str(tmp_path / "store")], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1 and "kg build" in r.stderr, r.stderr
+    assert not (tmp_path / "store").exists()
 
 
 def test_serving_path_imports_no_rdflib_pyshacl_or_owlready2():

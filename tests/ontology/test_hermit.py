@@ -25,10 +25,9 @@ def ontology_nt() -> bytes:
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.delenv("KG_HERMIT_CDS", raising=False)
-    monkeypatch.setenv("KG_CACHE", "0")  # every call below must start a JVM, not reuse an earlier answer
+def cache(tmp_path, use_settings):
+    # cache off: every call below must start a JVM, not reuse an earlier answer
+    use_settings(hermit_cds_dir=tmp_path, hermit_cds=True, cache=False)
     java, hermit, _ = _owlready_hermit()
     return java, hermit, cache_dir(java, hermit)
 
@@ -47,21 +46,21 @@ def test_archive_is_made_in_the_background_then_used_with_the_same_answers(cache
     assert not list(directory.glob("classes.*.lst")) and not (directory / "dump.lock").exists()
 
 
-def test_a_corrupt_archive_is_ignored(cache, ontology_nt, monkeypatch):
+def test_a_corrupt_archive_is_ignored(cache, ontology_nt, use_settings):
     """A damaged hermit.jsa does not break reasoning: the JVM loads the classes itself, same answers."""
     _, _, directory = cache
     directory.mkdir(parents=True)
     (directory / "hermit.jsa").write_bytes(b"not an archive" * 100)
     with_archive = set(_entailed(run_hermit(ontology_nt)))
-    monkeypatch.setenv("KG_HERMIT_CDS", "0")
+    use_settings(hermit_cds=False)
     assert with_archive == set(_entailed(run_hermit(ontology_nt)))
     assert len(with_archive) > 0
 
 
-def test_archive_can_be_turned_off(cache, monkeypatch):
-    """KG_HERMIT_CDS=0 runs HermiT on owlready2's own classpath, with no cache."""
+def test_archive_can_be_turned_off(cache, use_settings):
+    """The setting hermit_cds off (KG_HERMIT_CDS=0) runs HermiT on owlready2's own classpath, with no cache."""
     java, hermit, _ = cache
-    monkeypatch.setenv("KG_HERMIT_CDS", "0")
+    use_settings(hermit_cds=False)
     assert cache_dir(java, hermit) is None
     options, classpath, record = _jvm_options(java, hermit)
     assert options == [] and record is None and classpath.startswith(str(hermit))
@@ -90,10 +89,11 @@ def test_owlready2_settings_are_read_without_importing_it_and_honoured_once_impo
     assert _owlready_hermit()[2] == JAVA_MEMORY
 
 
-def test_an_answer_is_reused_for_the_same_input_and_recomputed_for_another(ontology_nt, tmp_path, monkeypatch):
+def test_an_answer_is_reused_for_the_same_input_and_recomputed_for_another(ontology_nt, tmp_path, use_settings,
+                                                                             monkeypatch):
     """HermiT's answer is kept under the hash of its input: the same input is answered without a JVM, and an input
     differing by one triple is reasoned afresh."""
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    use_settings(cache_dir=tmp_path, cache=True)
     inconsistent = ontology_nt + INCONSISTENT
     first = run_hermit(ontology_nt)
     assert first is not None and len(list((tmp_path / "hermit").iterdir())) == 1

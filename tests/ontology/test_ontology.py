@@ -9,7 +9,11 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.rdf.namespaces import FP, FPG, FPK, PREFIXES, VANN
 from kg.reason.reasoning import reason
-from kg.check.shacl import CHECKS_DIR, ONTOLOGY_DIR, check_ontology, load_ontology
+from kg.check.shacl import check_ontology, load_ontology
+from kg.resources import ontology_dir
+
+ONTOLOGY_DIR = ontology_dir()
+CHECKS_DIR = ONTOLOGY_DIR / "checks"
 
 ONTOLOGY = URIRef("https://w3id.org/fpkg/ontology")
 QUERIES = sorted((ONTOLOGY_DIR / "queries").glob("cq*.rq"))

@@ -211,9 +211,8 @@ def test_an_axiom_of_a_kind_not_handled_is_refused(axiom):
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
-    monkeypatch.delenv("KG_CACHE", raising=False)
+def cache(tmp_path, use_settings):
+    use_settings(cache_dir=tmp_path, cache=True)
     return tmp_path / "ontology-check"
 
 
@@ -232,9 +231,9 @@ def test_ontology_check_is_cached_by_the_ontology_files(cache):
     assert [p.name for p in cache.iterdir()] == [files[0].name]  # no temporary file left
 
 
-def test_ontology_check_cache_can_be_turned_off(cache, monkeypatch):
-    """KG_CACHE=0 runs HermiT every time and writes nothing."""
-    monkeypatch.setenv("KG_CACHE", "0")
+def test_ontology_check_cache_can_be_turned_off(cache, use_settings):
+    """With the cache off (KG_CACHE=0) HermiT runs every time and nothing is written."""
+    use_settings(cache=False)
     assert not ontology_check().cached
     assert not ontology_check().cached
     assert not cache.exists()

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -165,3 +166,24 @@ def test_serve_delegates_to_the_endpoint(sample_store):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_serve_without_a_build_stops_with_one_line(tmp_path):
+    """`kg serve` where nothing was built exits 2 with one line saying to run `kg build`; it builds nothing."""
+    r = run_kg("serve", "--port", "1", cwd=tmp_path)
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert "kg build" in r.stderr and not (tmp_path / ".kg").exists()
+
+
+def test_build_reads_seeds_and_writes_store_in_the_working_directory(tmp_path):
+    """`kg build` with no arguments reads ./seeds/*.yaml and writes ./.kg, both in the current directory."""
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    r = run_kg("build", "-q", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / ".kg" / "dataset.nq").is_file()
+    inputs = {i["path"] for i in json.loads((tmp_path / ".kg" / "build.json").read_text())["inputs"]}
+    assert {p.relative_to(tmp_path).as_posix() for p in (tmp_path / "seeds").iterdir()
+            if p.suffix in (".yaml", ".txt")} <= inputs
+    assert "ontology/shapes.ttl" in inputs
+    empty = run_kg("build", "-q", cwd=tmp_path / "seeds")
+    assert empty.returncode == 2 and "no annotation files" in empty.stderr

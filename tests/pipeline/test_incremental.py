@@ -39,10 +39,9 @@ def corpus(generated, tmp_path) -> list[Path]:
 
 
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch) -> Path:
+def cache_dir(tmp_path, use_settings) -> Path:
     """An empty result cache for this test alone."""
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("KG_CACHE", raising=False)
+    use_settings(cache_dir=tmp_path / "cache", cache=True)
     return tmp_path / "cache"
 
 
@@ -107,9 +106,9 @@ def test_cached_articles_depend_on_all_the_loading_code():
     assert imported and imported <= set(LOADING_CODE)
 
 
-def test_no_cache_validates_everything(corpus, cache_dir, tmp_path, monkeypatch):
-    """With KG_CACHE=0 nothing is read from or written to the cache."""
-    monkeypatch.setenv("KG_CACHE", "0")
+def test_no_cache_validates_everything(corpus, cache_dir, tmp_path, use_settings):
+    """With the cache off (KG_CACHE=0) nothing is read from or written to the cache."""
+    use_settings(cache=False)
     build_logged(corpus, tmp_path / "store", jobs=2)
     assert "from the cache" not in build_logged(corpus, tmp_path / "store", jobs=2)["load+shacl"]
     assert not cache_dir.exists()

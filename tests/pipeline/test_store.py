@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
+from kg.settings import Settings, using
 from kg.rdf.store import (BUILD_FILE, DATASET_FILE, PAUSE_ENV, canonical_quads, canonical_union, open_store,
                       read_build_info, resolve_store_dir, save_dataset)
 
@@ -114,13 +115,13 @@ def test_missing_store_names_the_path(tmp_path):
     assert str(tmp_path / "nothing" / DATASET_FILE) in str(info.value)
 
 
-def test_store_dir_from_environment(monkeypatch, tmp_path):
+def test_store_dir_from_environment(tmp_path):
     """Without an explicit directory the store is $KG_STORE_DIR, else .kg relative to the working directory."""
-    monkeypatch.setenv("KG_STORE_DIR", str(tmp_path))
-    assert resolve_store_dir() == tmp_path
-    assert resolve_store_dir(tmp_path / "x") == tmp_path / "x"
-    monkeypatch.delenv("KG_STORE_DIR")
-    assert str(resolve_store_dir()) == ".kg"
+    with using(Settings.from_env({"KG_STORE_DIR": str(tmp_path)})):
+        assert resolve_store_dir() == tmp_path
+        assert resolve_store_dir(tmp_path / "x") == tmp_path / "x"
+    with using(Settings.from_env({})):
+        assert str(resolve_store_dir()) == ".kg"
 
 
 def test_persistent_store_survives_reopen_and_refreshes(sample_store, tmp_path):
