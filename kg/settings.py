@@ -115,9 +115,9 @@ class Settings:
         return settings
 
 
-_KINDS = {"seeds_dir": Path, "store_dir": Path, "store": Path, "cache_dir": Path, "hermit_cds_dir": Path, "jobs": int, "port": int,
-          "workers": int, "timeout": float, "query_memory_mb": int, "reload_interval": float, "max_rows": int, "max_request_bytes": int,
-          "pause_before_rename": float}
+_KINDS = {"seeds_dir": Path, "store_dir": Path, "store": Path, "cache_dir": Path, "hermit_cds_dir": Path,
+          "jobs": int, "port": int, "workers": int, "timeout": float, "query_memory_mb": int,
+          "reload_interval": float, "max_rows": int, "max_request_bytes": int, "pause_before_rename": float}
 _SWITCHES = ("cache", "hermit_cds", "debug")
 
 

@@ -228,16 +228,9 @@ def prepare_in_parallel(paths: list[Path], jobs: int) -> list[PreparedArticle]:
     return results
 
 
-#: JVM options for HermiT's short run: the C1 compiler only and the serial collector. Measured on the seed
-#: article (2 cores): HermiT 5.6 s -> 2.5 s, reason() 6.7 s -> 4.2 s, identical inferences. A user's own
-#: JDK_JAVA_OPTIONS wins.
-HERMIT_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
-
-
 def _reason_in_child(graph, send) -> None:
     """Child process: run the reasoner and send back the outcome (inferred triples as N-Triples) or the error."""
     os.setpgid(0, 0)  # its own process group, so the parent can stop HermiT's JVM along with it
-    os.environ.setdefault("JDK_JAVA_OPTIONS", HERMIT_JVM_OPTIONS)
     start = time.perf_counter()
     try:
         from kg.reason.reasoning import reason

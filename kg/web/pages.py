@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from flask import Flask, Response, abort, render_template, request
 
 from kg.rdf.prefixes import PREFIX_IRIS
+from kg.resources import competency_queries
 from kg.web.conneg import GRAPH_FORMATS, _parse_accept
 from kg.web.highlight import paragraphs
 from kg.web.lookup import Lookup
@@ -29,7 +30,6 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 #: The query editor's policy: YASGUI's table (DataTables, column resizing) writes style attributes, so inline
 #: styles are allowed there; scripts stay restricted to this server's files, as everywhere.
 EDITOR_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-QUERIES = Path(__file__).resolve().parents[2] / "ontology" / "queries"
 CLAIM_KINDS = ("Belief", "Assessment", "Prediction", "Recommendation", "ReportedFact")
 ACTOR_TYPES = ("State", "Person", "Organization", "Group", "Embassy")
 
@@ -45,10 +45,11 @@ def wants_html(accept: str | None) -> bool:
     return html > 0 and html >= rdf
 
 
-def examples(folder: Path = QUERIES) -> list[dict]:
-    """The competency queries as named examples: name, question and query text, in file order."""
+def examples(paths: list[Path] | None = None) -> list[dict]:
+    """The competency queries (default: the package's, :func:`kg.resources.competency_queries`) as named
+    examples: name, question and query text, in file order."""
     out = []
-    for path in sorted(folder.glob("*.rq")):
+    for path in competency_queries() if paths is None else paths:
         text = path.read_text(encoding="utf-8")
         question = re.search(r"^# Question: (.*)$", text, re.M)
         number, _, words = path.stem.partition("-")

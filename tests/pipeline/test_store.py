@@ -18,14 +18,10 @@ from kg.settings import Settings, using
 from kg.rdf.store import (BUILD_FILE, DATASET_FILE, PAUSE_ENV, canonical_quads, canonical_union, open_store,
                       read_build_info, resolve_store_dir, save_dataset)
 
-from .conftest import REPO, sample_quads
+from .conftest import REPO, same_dataset, sample_quads
 
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-
-
-def _canon(quads) -> set[str]:
-    return {str(q) for q in canonical_quads(quads)}
 
 
 def _reference_key(quad: ox.Quad):
@@ -88,7 +84,7 @@ def test_canonical_union_merges_graphs():
 def test_round_trip_in_memory(sample_store):
     """What save_dataset writes, open_store gives back: the same quads, blank nodes up to renaming."""
     store = open_store(sample_store)
-    assert _canon(store) == _canon(sample_quads())
+    assert same_dataset(store, sample_quads())
     assert len(store) == len(set(sample_quads()))
 
 
@@ -129,7 +125,7 @@ def test_persistent_store_survives_reopen_and_refreshes(sample_store, tmp_path):
     dataset.nq changes."""
     db = tmp_path / "db"
     first = open_store(sample_store, persistent_path=db)
-    assert _canon(first) == _canon(sample_quads())
+    assert same_dataset(first, sample_quads())
     target = os.readlink(db / "current")
     del first
     code = ("import sys; from kg.rdf.store import open_store; s = open_store(sys.argv[1], persistent_path=sys.argv[2]);"
@@ -178,7 +174,7 @@ def test_kill_9_while_saving_keeps_previous_dataset(sample_store):
     assert proc.returncode == -signal.SIGKILL
     assert (sample_store / DATASET_FILE).read_bytes() == before
     assert (sample_store / BUILD_FILE).read_bytes() == info_before
-    assert _canon(open_store(sample_store)) == _canon(sample_quads())
+    assert same_dataset(open_store(sample_store), sample_quads())
     save_dataset(sample_quads(), sample_store)
     assert not list(sample_store.glob(".*.tmp"))
     assert json.loads((sample_store / BUILD_FILE).read_text())["dataset"]["quads"] == len(set(sample_quads()))
