@@ -170,13 +170,16 @@ def run_query(store, text: str, graphs: list[str] | None = None):
     """Evaluate SPARQL ``text`` on ``store``: default graph = union of all graphs, or the ``graphs`` given;
     the prefixes of :data:`kg.rdf.namespaces.PREFIXES` are predeclared.
 
-    :raises QueryError: if the query does not parse or cannot be evaluated.
+    :raises QueryError: if the query is an update, calls a SERVICE not allowed, does not parse or cannot be
+        evaluated.
     """
     import pyoxigraph as ox
 
     from kg.rdf.namespaces import PREFIXES
+    from kg.web.localquery import check_query
 
     options = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}}
+    check_query(text, options["prefixes"])
     if graphs:
         options["default_graph"] = [ox.NamedNode(_expand(g)) for g in graphs]
     else:
@@ -188,9 +191,16 @@ def run_query(store, text: str, graphs: list[str] | None = None):
 
 
 def cmd_query(args) -> int:
+    from kg.web.localquery import DEFAULT_TIMEOUT, run_bounded
+
+    store, text = _open(args), _query_text(args.query)
+    timeout = args.timeout if args.timeout is not None else float(os.environ.get("KG_TIMEOUT", DEFAULT_TIMEOUT))
+    return run_bounded(lambda: _answer_query(args, run_query(store, text, args.graph)), timeout)
+
+
+def _answer_query(args, result) -> int:
     import pyoxigraph as ox
 
-    result = run_query(_open(args), _query_text(args.query), args.graph)
     fmt = args.format
     out = sys.stdout.buffer
     try:
@@ -329,6 +339,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", action="append", metavar="IRI",
                    help="use this named graph as the default graph (repeatable; default: union of all graphs)")
     p.add_argument("--width", type=int, default=80, metavar="N", help="clip table cells to N characters (0: never)")
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="stop a query running longer (default: $KG_TIMEOUT, else 30; 0: never)")
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("export", parents=[common], help="write the built graph as turtle, trig, jsonld or nt")

@@ -5,8 +5,9 @@ POST form and POST ``application/sparql-query`` requests, checks them (size, cha
 update), runs the query and serializes the answer with pyoxigraph's own (Rust) writers in the negotiated format
 (:mod:`kg.web.conneg`). It knows nothing of Flask, so the hot path costs little more than the query itself.
 
-Safety is decided before evaluation, without a full parse: a query mentioning ``service`` or ``from`` anywhere
-is tokenized by :func:`kg.web.queryscan.scan_query` to find SERVICE endpoints (refused unless allow-listed) and FROM.
+Safety is decided before evaluation: a query mentioning ``service`` anywhere is parsed and refused unless it provably
+calls only allow-listed endpoints (:func:`kg.web.services.refuse_services`); one mentioning ``from`` is tokenized by
+:func:`kg.web.queryscan.scan_query` to learn whether it picks its own graphs.
 Graphs are only ever looked up in the store, so FROM, FROM NAMED and the graph parameters never fetch anything.
 
 >>> store = ox.Store()
@@ -32,8 +33,10 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
+from kg.errors import QueryError
 from kg.web.conneg import GRAPH_FORMATS, RESULT_FORMATS, Format, choose_format
 from kg.web.queryscan import UPDATE_KEYWORDS, scan_query
+from kg.web.services import refuse_services
 
 
 class ProtocolError(Exception):
@@ -297,14 +300,12 @@ class SparqlProtocol:
         """
         lowered = query.lower()
         has_from = False
-        if "service" in lowered or "from" in lowered:
-            scan = scan_query(query)
-            for endpoint in scan.services:
-                if endpoint is None:
-                    raise ProtocolError(FORBIDDEN, "SERVICE needs a constant endpoint IRI on the allow-list")
-                if endpoint not in self.service_allow:
-                    raise ProtocolError(FORBIDDEN, f"SERVICE <{endpoint}> is not allowed (KG_SERVICE_ALLOW)")
-            has_from = scan.has_from
+        try:
+            refuse_services(query, self.service_allow)
+        except QueryError as e:
+            raise ProtocolError(FORBIDDEN, e.message) from None
+        if "from" in lowered:
+            has_from = scan_query(query).has_from
         if default_graphs or named_graphs:
             return {"default_graph": _named(default_graphs), "named_graphs": _named(named_graphs)}
         options = {} if has_from else {"use_default_graph_as_union": True}

@@ -31,3 +31,19 @@ def variant(article_dir):
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
         return path
     return write
+
+
+def _endpoint_fixtures():
+    """The endpoint tests' real server and canary fixtures, loaded from their conftest (not importable by name)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "endpoint" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("endpoint_fixtures", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_endpoint = _endpoint_fixtures()
+Canary, canary, endpoint, sparql = _endpoint.Canary, _endpoint.canary, _endpoint.endpoint, _endpoint.sparql
+ENDPOINT_DATASET = _endpoint.HERE / "fixtures" / "dataset.nq"
