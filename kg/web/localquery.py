@@ -48,6 +48,11 @@ def run_bounded(work, timeout: float | None):
         try:
             box["value"] = work()
         except BaseException as exc:  # handed to the watching thread, which raises it
+            # without its tracebacks: their frames hold Oxigraph results, which must be dropped on this thread
+            cause = exc
+            while cause is not None:
+                cause.with_traceback(None)
+                cause = cause.__cause__ or cause.__context__
             box["error"] = exc
 
     worker = threading.Thread(target=run, name="kg-query", daemon=True)
