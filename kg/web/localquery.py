@@ -1,8 +1,8 @@
 """A query run on this machine (``kg query``) keeps the endpoint's promises: no SERVICE call outside the allow-list,
 no update, and an end: a timeout, and Ctrl-C that works even while Oxigraph is busy in Rust.
 
->>> service_allow({"KG_SERVICE_ALLOW": "http://a/sparql, http://b/sparql"})
-frozenset({'http://a/sparql', 'http://b/sparql'})
+>>> sorted(service_allow({"KG_SERVICE_ALLOW": "http://a/sparql, http://b/sparql"}))
+['http://a/sparql', 'http://b/sparql']
 >>> run_bounded(lambda: 42, timeout=5)
 42
 """
