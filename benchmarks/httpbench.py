@@ -159,10 +159,13 @@ def our_server(repo: Path, store_dir: Path, extra: list[str] | None = None) -> S
 
 # --- load ----------------------------------------------------------------------------------------------------------
 
-def load(port: int, target: str, concurrency: int, duration: float) -> dict:
-    """Closed-loop load for ``duration`` seconds; {'rps', 'p50_ms', 'p99_ms', 'requests', 'errors', 'client'}."""
+def load(port: int, target: str, concurrency: int, duration: float, script: str | None = None) -> dict:
+    """Closed-loop load for ``duration`` seconds; {'rps', 'p50_ms', 'p99_ms', 'requests', 'errors', 'client'}.
+    ``script`` is a wrk Lua script (e.g. one cycling through several requests); it needs wrk."""
     if shutil.which("wrk"):
-        return _wrk(port, target, concurrency, duration)
+        return _wrk(port, target, concurrency, duration, script)
+    if script:
+        raise RuntimeError("a request mix needs wrk (apt-get install -y wrk)")
     return _stdlib(port, target, concurrency, duration)
 
 
@@ -174,12 +177,15 @@ def _ms(text: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-def _wrk(port: int, target: str, concurrency: int, duration: float) -> dict:
+def _wrk(port: int, target: str, concurrency: int, duration: float, script: str | None = None) -> dict:
     threads = min(concurrency, 2)
+    extra = ["-s", script] if script else []
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{max(1, round(duration))}s", "--latency",
-                          "--timeout", "10s", "-H", f"Accept: {JSON_RESULTS}", f"http://{HOST}:{port}{target}"],
+                          "--timeout", "10s", "-H", f"Accept: {JSON_RESULTS}", *extra, f"http://{HOST}:{port}{target}"],
                          capture_output=True, text=True, timeout=duration + 60).stdout
-    pct = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.M))
+    pct = dict(re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", out, re.M))
+    if "99" not in pct:
+        raise RuntimeError(f"wrk gave no latencies for port {port}: {out[-600:]}")
     errors = sum(int(x) for x in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if sock:

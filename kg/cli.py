@@ -362,7 +362,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="default: $KG_HOST, else 127.0.0.1")
     p.add_argument("--port", type=int, help="default: $KG_PORT, else 5000")
     p.add_argument("--workers", type=int,
-                   help="query processes, i.e. queries run at once (default: $KG_WORKERS, else CPUs + 1)")
+                   help="query processes, i.e. queries run at once (default: $KG_WORKERS, else two per CPU)")
     p.add_argument("--timeout", type=float, help="query timeout in seconds (default: $KG_TIMEOUT, else 30)")
     p.set_defaults(func=cmd_serve)
     return parser

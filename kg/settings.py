@@ -17,7 +17,8 @@ setting                     environment                            default
 ``jobs``                    ``KG_JOBS``                            one process per CPU
 ``reasoner``                ``KG_REASONER``                        ``auto``
 ``host``, ``port``          ``KG_HOST``, ``KG_PORT``               ``127.0.0.1``, ``5000``
-``workers``                 ``KG_WORKERS``                         0: one query process per CPU plus one
+``workers``                 ``KG_WORKERS``                         0: two query processes per front
+``fronts``                  ``KG_FRONTS``                          0: one HTTP front per CPU (at most workers / 2)
 ``timeout``                 ``KG_TIMEOUT``                         30 seconds per query
 ``query_memory_mb``         ``KG_QUERY_MEMORY_MB``                 2048 (0: no cap) per query process
 ``reload_interval``         ``KG_RELOAD_INTERVAL``                 1 second between checks for a new build
@@ -77,6 +78,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5000
     workers: int = 0
+    fronts: int = 0
     timeout: float = 30.0
     query_memory_mb: int = 2048
     reload_interval: float = 1.0
@@ -116,7 +118,7 @@ class Settings:
 
 
 _KINDS = {"seeds_dir": Path, "store_dir": Path, "store": Path, "cache_dir": Path, "hermit_cds_dir": Path,
-          "jobs": int, "port": int, "workers": int, "timeout": float, "query_memory_mb": int,
+          "jobs": int, "port": int, "workers": int, "fronts": int, "timeout": float, "query_memory_mb": int,
           "reload_interval": float, "max_rows": int, "max_request_bytes": int, "pause_before_rename": float}
 _SWITCHES = ("cache", "hermit_cds", "debug")
 

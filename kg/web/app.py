@@ -28,8 +28,8 @@ from kg.web.handler import REQUEST_KEYS, QueryHandler
 from kg.web.pages import register as register_pages
 from kg.web.protocol import TOO_LARGE, ProtocolError, pick_format
 
-_NUMBERS = {"TIMEOUT": float, "MAX_ROWS": int, "MAX_REQUEST_BYTES": int, "WORKERS": int, "QUERY_MEMORY_MB": int,
-            "RELOAD_INTERVAL": float}
+_NUMBERS = {"TIMEOUT": float, "MAX_ROWS": int, "MAX_REQUEST_BYTES": int, "WORKERS": int, "FRONTS": int,
+            "QUERY_MEMORY_MB": int, "RELOAD_INTERVAL": float}
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -50,7 +50,8 @@ def load_settings(config: dict | None = None) -> dict:
     s = current()
     settings = {"STORE_DIR": str(s.store_dir), "STORE": s.store and str(s.store), "TIMEOUT": s.timeout,
                 "MAX_ROWS": s.max_rows, "MAX_REQUEST_BYTES": s.max_request_bytes, "SERVICE_ALLOW": s.service_allow,
-                "CORS_ORIGIN": s.cors_origin, "WORKERS": s.workers, "QUERY_MEMORY_MB": s.query_memory_mb,
+                "CORS_ORIGIN": s.cors_origin, "WORKERS": s.workers, "FRONTS": s.fronts,
+                "QUERY_MEMORY_MB": s.query_memory_mb,
                 "RELOAD_INTERVAL": s.reload_interval, "PUBLIC_BASE": s.public_base or BASE}
     settings.update({k: v for k, v in (config or {}).items() if v is not None})
     for name, kind in _NUMBERS.items():

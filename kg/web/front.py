@@ -31,7 +31,8 @@ from kg.web.handler import QueryHandler
 from kg.web.pool import QueryPool, log
 from kg.web.source import StoreSource
 
-#: (settings, source, store, version, pool size): set by :func:`serve` in the main process, inherited by the forked fronts.
+#: (settings, source, store, version, pool sizes, fronts started): set by :func:`serve` in the main process,
+#: inherited by the forked fronts.
 _SERVING: tuple | None = None
 #: Seconds a front may take to stop after SIGTERM before it is killed.
 STOP_SECONDS = 3
@@ -39,11 +40,11 @@ STOP_SECONDS = 3
 
 def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = None, *,
           persistent_path: str | None = None, workers: int | None = None, timeout: float | None = None,
-          config: dict | None = None, store=None, fronts: int = 1) -> None:
+          config: dict | None = None, store=None) -> None:
     """Serve the endpoint until SIGTERM or SIGINT; print its URL once it listens.
 
-    ``workers`` query processes (default: one per CPU plus one) run queries, spread over ``fronts`` Granian
-    worker processes. A given ``store`` is served as it is, without reload.
+    ``workers`` query processes run queries, shared out among the front processes (see :func:`plan`). A given
+    ``store`` is served as it is, without reload.
 
     :raises StoreError: if nothing was built yet (and no ``store`` is given).
     """
@@ -63,9 +64,8 @@ def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = Non
         del opened
     else:
         source = None
-    queries = settings["WORKERS"] or (os.cpu_count() or 1) + 1
-    size = math.ceil(queries / fronts)
-    _SERVING = (settings, source, store, version, size)
+    fronts, sizes = plan(settings["FRONTS"], settings["WORKERS"], os.cpu_count() or 1)
+    _SERVING = (settings, source, store, version, sizes, multiprocessing.Value("i", 0))
     # The fronts must inherit the loaded store: fork, whatever this Python's default start method is.
     multiprocessing.set_start_method("fork", force=True)
     url = f"http://{host}:{port}/sparql"
@@ -89,7 +89,7 @@ def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = Non
         "kg.web.front:front_app", address=host, port=port, interface=Interfaces.WSGI, factory=True,
         workers=fronts,
         # Python threads: one per query process, and spare ones that answer /health while all are busy
-        blocking_threads=max(size + 1, min(size + 4, 2 * (os.cpu_count() or 1) + 1)),
+        blocking_threads=max(sizes[0] + 1, min(sizes[0] + 4, 2 * (os.cpu_count() or 1) + 1)),
         log_level="warning", respawn_failed_workers=True, workers_kill_timeout=STOP_SECONDS,
         # room for a GET query of the full request size in the request line; beyond it 431, never HTML
         http1_settings=HTTP1Settings(header_read_timeout=10_000,
@@ -99,9 +99,30 @@ def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = Non
     server.serve()
 
 
+def plan(fronts: int, workers: int, cpus: int) -> tuple[int, list[int]]:
+    """How many fronts, and how many query processes each gets: ``workers`` in all (0: two per front), every
+    front at least two (one long query never leaves a front with none free), ``fronts`` of them (0: one per CPU).
+
+    One front's Python serves all its connections under one GIL, so on several cores two fronts answer up to
+    1.5x more small queries at concurrency 8 than one (docs/architecture.md).
+
+    >>> plan(0, 0, 2), plan(0, 3, 2), plan(0, 5, 2), plan(3, 1, 8)
+    ((2, [2, 2]), (1, [3]), (2, [3, 2]), (1, [1]))
+    """
+    fronts = fronts or cpus
+    if workers:
+        fronts = max(1, min(fronts, workers // 2))
+    else:
+        workers = 2 * fronts
+    return fronts, [workers // fronts + (i < workers % fronts) for i in range(fronts)]
+
+
 def front_app():
     """The WSGI app of one front (Granian calls this in each worker process it forks)."""
-    settings, source, store, version, size = _SERVING
+    settings, source, store, version, sizes, started = _SERVING
+    with started.get_lock():  # which share of the query processes is this front's (a respawned front: the same)
+        size = sizes[started.value % len(sizes)]
+        started.value += 1
     handler = QueryHandler(settings, store)
 
     def reopen() -> None:  # in the zygote

@@ -225,7 +225,7 @@ class QueryPool:
         try:
             _send(proc.sock, request)
             answer = _recv(proc.sock)  # the socket's timeout bounds the wait for the answer
-        except TimeoutError:
+        except BlockingIOError:  # SO_RCVTIMEO ran out
             self._lost(proc)
             return self._stopped_answer() or (
                 "503 Service Unavailable", _TEXT,
@@ -285,7 +285,10 @@ class QueryPool:
         if not fds:
             raise PoolStopped("the query processes' zygote ended")
         sock = socket.socket(fileno=fds[0])
-        sock.settimeout(self.timeout)
+        # the kernel bounds each wait for the answer (SO_RCVTIMEO): no extra poll() per receive as settimeout has
+        seconds = max(self.timeout, 0.001)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO,
+                        struct.pack("ll", int(seconds), int(seconds % 1 * 1e6)))
         return _Process(_HEADER.unpack(data)[0], sock, self.generation)
 
     def _add(self, proc: _Process) -> None:
