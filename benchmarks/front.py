@@ -146,7 +146,8 @@ def run(seconds: float, rounds: int) -> tuple[list, list]:
 
 def table(rows: list) -> str:
     names = (OURS, GRANIAN, BJOERN, OXIGRAPH)
-    out = ["| data | load | " + " | ".join(names) + " | fpkg / floor | fpkg / oxigraph | fpkg p99 | targets |",
+    out = ["| data | load | " + " | ".join(names) + " | fpkg / floor | fpkg / oxigraph | p99 ms: fpkg / floor / "
+           "oxigraph | targets |",
            "|---|---|" + "---|" * (len(names) + 4)]
     for label, load, results in rows:
         cells = [f"{results[n]['rps']:.0f}" if results.get(n) else "–" for n in names]
@@ -164,7 +165,10 @@ def table(rows: list) -> str:
         if load.startswith("10-row") and load.endswith("c=8") and ours:
             targets.append(("met" if ours["p99_ms"] < 5 else "MISSED") + " p99 < 5 ms")
         errors = sum(r["errors"] for r in results.values() if r)
-        p99 = f"{ours['p99_ms']:.2f} ms" if ours else "–"
+        best_floor = max((n for n in (GRANIAN, BJOERN) if results.get(n)), key=lambda n: results[n]["rps"],
+                         default=None)
+        p99 = " / ".join(f"{results[n]['p99_ms']:.1f}" if n and results.get(n) else "–"
+                         for n in (OURS, best_floor, OXIGRAPH))
         ratios = [f"{r:.2f}×" if r is not None else "–" for r in (vs_floor, vs_ox)]
         out.append(f"| {label} | {load} | " + " | ".join(cells) + f" | {' | '.join(ratios)} | {p99} | "
                    f"{'; '.join(targets)}{f' ({errors} errors)' if errors else ''} |")
