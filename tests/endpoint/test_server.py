@@ -41,13 +41,13 @@ def ask(base: str, query: str) -> bool:
         "boolean"]
 
 
-def test_start_prints_url_and_answers_fast(tmp_path):
-    """With a built store the server answers its first query within seconds and prints its URL."""
+def test_start_prints_url_and_answers(tmp_path):
+    """With a built store the server answers its first query and prints its URL (start-up time is measured by
+    the benchmarks, not asserted here)."""
     shutil.copy(HERE / "fixtures" / "dataset.nq", tmp_path / "dataset.nq")
     proc, base, seconds = start(["--store-dir", str(tmp_path)], REPO, 10)
     try:
         assert ask(base, ASK_CHINA) is True
-        assert seconds < 5  # about 1 s on an idle 2-core machine; generous for loaded CI
     finally:
         assert f"{base}/sparql" in stop(proc)
 

@@ -1,6 +1,5 @@
 """HermiT on the ontology and data: consistency, clear inconsistency reports, inferences, pruned input."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -100,14 +99,12 @@ def test_dates_and_reification_are_kept_from_the_reasoner():
     assert not list(merged.subjects(RDF.type, RDF.Statement))
 
 
-def test_reasoning_over_500_individuals_takes_under_a_minute(synthetic_graph):
-    """Ontology plus ~500 individuals is classified by HermiT, consistent, in well under a minute."""
+def test_reasoning_over_500_individuals(synthetic_graph):
+    """Ontology plus ~500 individuals is classified by HermiT, consistent, with every concern linked to the
+    actions' actor (its time is measured by the benchmarks)."""
     data = synthetic_graph(500)
-    started = time.perf_counter()
     result = reason(data)
-    elapsed = time.perf_counter() - started
     assert result.consistent, result.explanation
-    assert elapsed < 60, f"HermiT took {elapsed:.1f}s"
     assert len(set(result.inferred.subject_objects(FP.linkedToActionsOf))) == len(
         set(data.subjects(RDF.type, FP.Concern)))
 

@@ -3,7 +3,6 @@
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -222,9 +221,8 @@ def test_ontology_check_is_cached_by_the_ontology_files(cache):
     files = list(cache.glob("*"))
     assert not first.cached and len(files) == 1
     assert json.loads(files[0].read_text())["superclasses"][str(FP.Summit)]
-    started = time.perf_counter()
     second = ontology_check()
-    assert second.cached and time.perf_counter() - started < 1
+    assert second.cached
     assert second.superclasses == first.superclasses and second.unsatisfiable == first.unsatisfiable == set()
     assert {str(FP.DiplomaticMeeting), str(FP.PolicyAction), str(FP.Event), "http://www.w3.org/ns/prov#Activity"
             } <= first.superclasses[str(FP.Summit)]
@@ -267,15 +265,13 @@ def test_classification_comes_from_hermit_not_only_from_subclass_triples():
     assert "fpr:x is a fp:Statesman, a class that can have no member" in statesman.explanation
 
 
-def test_twenty_thousand_individuals_take_seconds(synthetic_graph):
-    """About 20,000 individuals (HermiT would take minutes) are reasoned over in a few seconds."""
+def test_twenty_thousand_individuals(synthetic_graph):
+    """About 20,000 individuals (HermiT would take minutes) are reasoned over, consistent, every concern linked
+    to the actions' actor (the time is measured by the benchmarks)."""
     data = synthetic_graph(20000)
     store = _store(data)
-    started = time.perf_counter()
     result = infer(store)
-    elapsed = time.perf_counter() - started
     assert result.consistent, result.explanation
-    assert elapsed < 10, f"infer took {elapsed:.1f}s"
     linked = {(q.subject.value, q.object.value) for q in result.inferred if q.predicate.value == str(
         FP.linkedToActionsOf)}
     assert len(linked) == len(set(data.subjects(RDF.type, FP.Concern)))
