@@ -219,7 +219,8 @@ def child_store_export(size: str, out: Path) -> None:
     import pyoxigraph as ox
 
     from kg.rdf.export import write_exports
-    from kg.rdf.store import canonical_quads, save_dataset
+    from kg.rdf.canonical import canonical_quads
+    from kg.rdf.store import save_dataset
 
     store = WORK / f"se-{size}"
     shutil.rmtree(store, ignore_errors=True)

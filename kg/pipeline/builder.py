@@ -37,7 +37,8 @@ from kg.errors import InconsistencyError, InvalidDataError, LoadError, ShapeViol
 from kg.rdf.namespaces import FP, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.pipeline.stages import (PreparedArticle, Reasoned, Reasoner, flatten, load_articles, prepare_article,
                        prepare_in_parallel, rdflib_graph, read_rdf_graph, union)
-from kg.rdf.store import EXPORTS_DIR, as_quads, canonical_quads, resolve_store_dir, save_dataset
+from kg.rdf.canonical import as_quads, canonical_quads
+from kg.rdf.store import EXPORTS_DIR, resolve_store_dir, save_dataset
 from kg.resources import display_name, ontology_dir
 from kg.settings import REASONERS, current
 #: Export file names, one per format of :data:`kg.rdf.export.FORMATS`.

@@ -24,7 +24,7 @@ from kg import cache
 from kg.errors import InvalidDataError, KgError, LoadError
 from kg.rdf.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.reason.reasoning import Reasoned
-from kg.rdf.store import as_quads
+from kg.rdf.canonical import as_quads
 
 
 def flatten(errors: Iterable[KgError]) -> list:
@@ -135,9 +135,9 @@ def prepare_article(article, graph=None) -> PreparedArticle:
 
 
 #: The modules whose code makes a loaded article's N-Quads: what ``import kg.annotate.loader`` imports (a test keeps the
-#: list complete), this module and the store's term conversion.
+#: list complete), this module and the term conversion of kg.rdf.canonical.
 LOADING_CODE = ("annotate.annotations", "errors", "annotate.loader", "rdf.namespaces", "rdf.prefixes",
-                "annotate.sourcefile", "pipeline.stages", "rdf.store")
+                "annotate.sourcefile", "pipeline.stages", "rdf.canonical")
 
 
 @lru_cache(maxsize=1)

@@ -36,7 +36,8 @@ import pyoxigraph as ox
 
 from kg.errors import UsageError
 from kg.rdf.namespaces import PREFIXES
-from kg.rdf.store import as_quads, atomic_write, canonical_quads, canonical_union, gc_paused
+from kg.rdf.canonical import as_quads, canonical_quads, canonical_union, gc_paused
+from kg.rdf.files import atomic_write
 
 #: Format name -> (pyoxigraph format, keeps named graphs, file extension).
 FORMATS = {
@@ -71,7 +72,7 @@ def format_name(fmt: str) -> str:
 
 def serialize(data, fmt: str, *, canonical: bool = False) -> bytes:
     """The bytes of ``data`` (an rdflib Dataset/Graph, a pyoxigraph Store/Dataset or quads) in format ``fmt``.
-    ``canonical=True`` promises that ``data`` already is the output of :func:`kg.rdf.store.canonical_quads`
+    ``canonical=True`` promises that ``data`` already is the output of :func:`kg.rdf.canonical.canonical_quads`
     (the build's case), which saves canonicalizing the dataset formats again.
 
     :raises UsageError: if the format is unknown.

@@ -16,7 +16,8 @@ import pytest
 import rdflib
 
 from kg.rdf.export import FORMATS
-from kg.rdf.store import DATASET_FILE, PAUSE_ENV, sha256_file
+from kg.rdf.files import PAUSE_ENV, sha256_file
+from kg.rdf.store import DATASET_FILE
 
 from .conftest import REPO, run_kg, same_dataset, same_union
 

@@ -10,7 +10,7 @@ import rdflib
 
 from kg.errors import UsageError
 from kg.rdf.export import FORMATS, export, write_exports
-from kg.rdf.store import canonical_quads
+from kg.rdf.canonical import canonical_quads
 
 from .conftest import FIXTURES, same_dataset, same_union, sample_quads
 

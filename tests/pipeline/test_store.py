@@ -15,8 +15,9 @@ import pytest
 
 from kg.errors import StoreError
 from kg.settings import Settings, using
-from kg.rdf.store import (BUILD_FILE, DATASET_FILE, PAUSE_ENV, canonical_quads, canonical_union, open_store,
-                      read_build_info, resolve_store_dir, save_dataset)
+from kg.rdf.canonical import canonical_quads, canonical_union
+from kg.rdf.files import PAUSE_ENV
+from kg.rdf.store import BUILD_FILE, DATASET_FILE, open_store, read_build_info, resolve_store_dir, save_dataset
 
 from .conftest import REPO, same_dataset, sample_quads
 
