@@ -241,7 +241,8 @@ def child_per_article(size: str, count: int, out: Path) -> None:
 
     from kg.annotate.loader import load_article
     from kg.reason.reasoning import reason
-    from kg.check.shacl import load_ontology, validate_graph
+    from kg.check.ontology import load_ontology
+    from kg.check.shacl import validate_graph
 
     def _union(dataset) -> rdflib.Graph:  # the article's three graphs as one, as validation and reasoning see it
         g = rdflib.Graph()

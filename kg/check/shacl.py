@@ -1,4 +1,4 @@
-"""SHACL validation of fpkg data against ``ontology/shapes.ttl``, and quality checks of the ontology itself.
+"""SHACL validation of fpkg data against ``ontology/shapes.ttl``, with each violation in plain words.
 
 Validation runs pySHACL with SHACL Core only and no inference over the data merged with the ontology (every
 ``ontology/*.ttl`` except the shapes): pySHACL follows ``rdfs:subClassOf`` in that graph for ``sh:targetClass``
@@ -24,9 +24,9 @@ from functools import lru_cache
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.errors import LoadError, ShapeViolation
-from kg.rdf.namespaces import PREFIXES, SH
-from kg.resources import ontology_files, quality_checks, shapes_file
+from kg.check.ontology import load_ontology, load_shapes
+from kg.errors import ShapeViolation
+from kg.rdf.namespaces import SH
 
 
 @dataclass(frozen=True)
@@ -70,36 +70,6 @@ class ValidationResult:
     conforms: bool
     violations: list[Violation] = field(default_factory=list)
     report_text: str = ""
-
-
-def _parse_files(paths) -> Graph:
-    graph = Graph()
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns)
-    for path in paths:
-        try:
-            graph.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises many parser-specific exception types
-            raise LoadError(f"cannot parse {path.name}: {exc}", file=str(path)) from exc
-    return graph
-
-
-@lru_cache(maxsize=1)
-def load_ontology() -> Graph:
-    """The ontology: every ``ontology/*.ttl`` except ``shapes.ttl``, parsed once and cached (do not mutate it).
-
-    :raises LoadError: if a file does not parse.
-    """
-    return _parse_files(ontology_files())
-
-
-@lru_cache(maxsize=1)
-def load_shapes() -> Graph:
-    """The SHACL shapes graph ``ontology/shapes.ttl``, parsed once and cached (do not mutate it).
-
-    :raises LoadError: if the file does not parse.
-    """
-    return _parse_files([shapes_file()])
 
 
 @lru_cache(maxsize=1)
@@ -208,18 +178,3 @@ def validate_graph(data: Graph, *, origins: dict | None = None) -> ValidationRes
             file=file, line=line))
     violations.sort(key=lambda v: (v.file or "", v.line or 0, v.node, v.path or "", v.message))
     return ValidationResult(conforms=bool(conforms), violations=violations, report_text=report_text)
-
-
-def check_ontology() -> list[tuple[str, dict]]:
-    """Run every ``ontology/checks/*-violation.rq`` over the ontology; return ``(check name, row)`` per row found.
-
-    An empty list means the ontology passes every quality check.
-
-    :raises LoadError: if the ontology does not parse.
-    """
-    ontology = load_ontology()
-    found = []
-    for query_file in quality_checks():
-        for row in ontology.query(query_file.read_text(encoding="utf-8")):
-            found.append((query_file.stem, {str(k): str(v) for k, v in row.asdict().items()}))
-    return found

@@ -6,7 +6,8 @@ what follows from it (graph ``fpg:inferred``) and the ontology itself (graph ``f
 store and the exports. Invalid input stops the build before anything is written, with every violation listed;
 the previous store and exports stay as they were. :func:`validate` runs the same checks without writing.
 
-How the work is spread (the stages themselves are in :mod:`kg.pipeline.stages`):
+How the work is spread (the stages are in :mod:`kg.pipeline.articles`, :mod:`~kg.pipeline.prepare`,
+:mod:`~kg.pipeline.reasoner` and :mod:`~kg.pipeline.rdfinput`):
 
 - one file: loaded here; HermiT runs in a forked child while SHACL validates here, so the two overlap on a
   multi-core machine; SHACL violations are still reported first, and the child is stopped when they are found;
@@ -35,8 +36,11 @@ import pyoxigraph as ox
 
 from kg.errors import InconsistencyError, InvalidDataError, LoadError, ShapeViolation, UsageError
 from kg.rdf.namespaces import FP, INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.pipeline.stages import (PreparedArticle, Reasoned, Reasoner, flatten, load_articles, prepare_article,
-                       prepare_in_parallel, rdflib_graph, read_rdf_graph, union)
+from kg.pipeline.articles import flatten, load_articles, rdflib_graph, union
+from kg.pipeline.prepare import PreparedArticle, prepare_article, prepare_in_parallel
+from kg.pipeline.rdfinput import read_rdf_graph
+from kg.pipeline.reasoner import Reasoner
+from kg.reason.reasoning import Reasoned
 from kg.rdf.canonical import as_quads, canonical_quads
 from kg.rdf.store import EXPORTS_DIR, resolve_store_dir, save_dataset
 from kg.resources import display_name, ontology_dir
@@ -177,7 +181,7 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
         progress("reason", timings["reason"], f"consistent, {len(result.inferred)} inferred triples")
 
     t = time.perf_counter()
-    from kg.check.shacl import load_ontology
+    from kg.check.ontology import load_ontology
 
     quads = _assemble(data, result.inferred, load_ontology())
     del data
@@ -207,7 +211,7 @@ def _prepare_here(paths: list[Path], mode: str, stage) -> tuple[list[PreparedArt
     """Load and SHACL-check the files in this process. When HermiT will reason over the data, its child is forked
     as soon as the data is there, with the ontology parsed first (both sides need it) but before pySHACL is
     imported (only this side needs it): HermiT's JVM is the longest stage. Returns the child, still running."""
-    from kg.check.shacl import load_ontology
+    from kg.check.ontology import load_ontology
 
     t = time.perf_counter()
     articles = load_articles(paths)

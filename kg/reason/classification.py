@@ -88,7 +88,7 @@ def ontology_check(ontology: Graph | None = None) -> Classification:
     :raises LoadError: if an ontology file does not parse.
     """
     from kg.reason.hermit import run_hermit
-    from kg.check.shacl import load_ontology
+    from kg.check.ontology import load_ontology
 
     started = time.perf_counter()
     key = _ontology_key(ontology)

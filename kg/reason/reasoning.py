@@ -45,7 +45,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.reason.hermit import run_hermit
 from kg.rdf.namespaces import FP, FPR, PREFIXES
-from kg.check.shacl import load_ontology
+from kg.check.ontology import load_ontology
 
 #: Datatypes HermiT does not know (outside the OWL 2 datatype map); data with them is not given to it.
 UNSUPPORTED_DATATYPES = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear, XSD.gMonthDay, XSD.gDay, XSD.gMonth})
@@ -211,7 +211,7 @@ def explain_clash(data: Graph, ontology: Graph) -> str:
     """Name the individuals whose types (asserted, or implied by a property's domain or range) are disjoint,
     and functional data properties with several values: the usual reasons HermiT finds data inconsistent.
 
-    >>> from kg.check.shacl import load_ontology
+    >>> from kg.check.ontology import load_ontology
     >>> g = Graph().parse(data='''@prefix fp: <https://w3id.org/fpkg/ontology#> .
     ...     <https://w3id.org/fpkg/resource/x> a fp:State, fp:Person .''', format="turtle")
     >>> print(explain_clash(g, load_ontology()))

@@ -299,7 +299,7 @@ def _compile(ontology: Graph, project: bool) -> _Rules:
 
 @lru_cache(maxsize=1)
 def _project_rules() -> _Rules:
-    from kg.check.shacl import load_ontology
+    from kg.check.ontology import load_ontology
 
     return _compile(load_ontology(), project=True)
 

@@ -13,7 +13,7 @@ import yaml
 
 from kg.rdf.namespaces import FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.reason.reasoning import reason
-from kg.check.shacl import load_ontology
+from kg.check.ontology import load_ontology
 
 DOC = "mibae-2018-china-north-korea"
 DOC_PREFIX = f"{FPR}{DOC}/"

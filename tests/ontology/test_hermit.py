@@ -8,7 +8,7 @@ from rdflib import Graph
 import kg.reason.hermit as hermit_module
 from kg.reason.hermit import _jvm_options, _owlready_hermit, cache_dir, run_hermit
 from kg.reason.reasoning import _entailed, prune, reasoner_input
-from kg.check.shacl import load_ontology
+from kg.check.ontology import load_ontology
 
 INCONSISTENT = b"""<https://w3id.org/fpkg/resource/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> \
 <https://w3id.org/fpkg/ontology#State> .

@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.rdf.namespaces import FP, FPG, FPK, PREFIXES, VANN
 from kg.reason.reasoning import reason
-from kg.check.shacl import check_ontology, load_ontology
+from kg.check.ontology import check_ontology, load_ontology
 from kg.resources import ontology_dir
 
 ONTOLOGY_DIR = ontology_dir()

@@ -8,7 +8,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.rdf.namespaces import FP, FPR
 from kg.reason.reasoning import prune, reason, reasoner_input
-from kg.check.shacl import load_ontology
+from kg.check.ontology import load_ontology
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONTRADICTIONS = sorted((FIXTURES / "reasoning").glob("contradictory-*.ttl"))

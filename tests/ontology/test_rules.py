@@ -15,8 +15,8 @@ from kg.rdf.namespaces import FP, FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.reason.reasoning import reason
 from kg.reason.classification import ontology_check
 from kg.reason.rules import HANDLED, IGNORED, infer, unhandled_axioms
-from kg.pipeline.stages import load_articles, union
-from kg.check.shacl import load_ontology
+from kg.pipeline.articles import load_articles, union
+from kg.check.ontology import load_ontology
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -12,7 +12,8 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from kg.rdf.namespaces import SH
-from kg.check.shacl import load_shapes, validate_graph
+from kg.check.ontology import load_shapes
+from kg.check.shacl import validate_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHAPE_FIXTURES = sorted((FIXTURES / "shapes").glob("*/*.ttl"))

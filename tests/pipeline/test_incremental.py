@@ -11,7 +11,7 @@ import pytest
 
 from kg.errors import InvalidDataError, ShapeViolation
 from kg.pipeline.builder import build
-from kg.pipeline.stages import LOADING_CODE
+from kg.pipeline.prepare import LOADING_CODE
 
 from .conftest import REPO
 

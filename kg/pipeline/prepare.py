@@ -1,7 +1,7 @@
-"""The stages of a build, each runnable on its own: load annotation files, SHACL-validate articles, reason in a
-child process, read RDF files for validation. :mod:`kg.pipeline.builder` strings them together.
+"""An article loaded and SHACL-checked, as plain data a worker process can hand back; many of them in forked
+worker processes; and the cache that spares both for unchanged annotations, texts and code.
 
-rdflib, pySHACL and owlready2 are imported inside the functions that need them, so importing this stays cheap.
+pySHACL is imported inside the functions that need it, so importing this stays cheap.
 """
 
 from __future__ import annotations
@@ -9,10 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
-import signal
-import time
-from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,67 +17,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import cache
-from kg.errors import InvalidDataError, KgError, LoadError
-from kg.rdf.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
-from kg.reason.reasoning import Reasoned
+from kg.errors import KgError, LoadError
+from kg.pipeline.articles import raise_collected, union
 from kg.rdf.canonical import as_quads
-
-
-def flatten(errors: Iterable[KgError]) -> list:
-    """Every single problem of ``errors``: an error's own ``violations`` if it lists some, else the error."""
-    out: list = []
-    for e in errors:
-        out.extend(getattr(e, "violations", None) or [e])
-    return out
-
-
-def raise_collected(errors: list[KgError]) -> None:
-    """Raise the one error, or one error listing every problem of several files (exit code of the worst kind)."""
-    if len(errors) == 1:
-        raise errors[0]
-    violations = flatten(errors)
-    if any(not isinstance(e, InvalidDataError) for e in errors):
-        err = LoadError(f"{len(errors)} input files could not be loaded")
-        err.violations = violations
-        raise err
-    raise InvalidDataError(f"{len(errors)} annotation files have errors", violations=violations)
-
-
-def union(*datasets):
-    """One rdflib Graph with the triples of every graph of ``datasets``: shapes span an article's graphs."""
-    import rdflib
-
-    g = rdflib.Graph()
-    for dataset in datasets:
-        for s, p, o, _ in dataset.quads((None, None, None, None)):
-            g.add((s, p, o))
-    return g
-
-
-def rdflib_graph(triples: Iterable[ox.Triple]):
-    """pyoxigraph triples as one rdflib Graph (for HermiT's input), through N-Triples."""
-    import rdflib
-
-    return rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-
-
-def load_articles(paths: list[Path]):
-    """Every annotation file loaded (:func:`kg.annotate.loader.load_article`), all files tried before failing.
-
-    :raises LoadError: if a file cannot be read or parsed.
-    :raises InvalidDataError: (an AnnotationError for one file) listing every annotation problem.
-    """
-    from kg.annotate.loader import load_article
-
-    articles, errors = [], []
-    for path in paths:
-        try:
-            articles.append(load_article(path))
-        except KgError as e:
-            errors.append(e)
-    if errors:
-        raise_collected(errors)
-    return articles
 
 
 @dataclass
@@ -137,7 +75,7 @@ def prepare_article(article, graph=None) -> PreparedArticle:
 #: The modules whose code makes a loaded article's N-Quads: what ``import kg.annotate.loader`` imports (a test keeps the
 #: list complete), this module and the term conversion of kg.rdf.canonical.
 LOADING_CODE = ("annotate.annotations", "errors", "annotate.loader", "rdf.namespaces", "rdf.prefixes",
-                "annotate.sourcefile", "pipeline.stages", "rdf.canonical")
+                "annotate.sourcefile", "pipeline.prepare", "rdf.canonical")
 
 
 @lru_cache(maxsize=1)
@@ -215,7 +153,8 @@ def prepare_in_parallel(paths: list[Path], jobs: int) -> list[PreparedArticle]:
     :raises InvalidDataError: (an AnnotationError for one file) listing every annotation problem.
     """
     import kg.annotate.loader  # noqa: F401 -- imported (rdflib, PyYAML) once here, not once in every forked worker
-    from kg.check.shacl import load_ontology, load_shapes, shapes_ontology
+    from kg.check.ontology import load_ontology, load_shapes
+    from kg.check.shacl import shapes_ontology
 
     for parse_once in (load_ontology, load_shapes, shapes_ontology, _validation_inputs, _code_digest):
         parse_once()  # cached in this process, inherited by the forked workers
@@ -226,101 +165,3 @@ def prepare_in_parallel(paths: list[Path], jobs: int) -> list[PreparedArticle]:
     if errors:
         raise_collected(errors)
     return results
-
-
-def _reason_in_child(graph, send) -> None:
-    """Child process: run the reasoner and send back the outcome (inferred triples as N-Triples) or the error."""
-    os.setpgid(0, 0)  # its own process group, so the parent can stop HermiT's JVM along with it
-    start = time.perf_counter()
-    try:
-        from kg.reason.reasoning import reason
-
-        result = reason(graph)
-        send.send(("ok", result.consistent, str(result.explanation),
-                   result.inferred.serialize(format="nt", encoding="utf-8"), time.perf_counter() - start))
-    except BaseException as e:  # handed to the parent, which raises it
-        send.send(("error", e if isinstance(e, KgError) else KgError(f"reasoner failed: {type(e).__name__}: {e}")))
-    finally:
-        send.close()
-
-
-class Reasoner:
-    """kg.reason.reasoning.reason in a forked process, so HermiT (JVM start included) runs while SHACL validates:
-    a thread would share the GIL with pySHACL for the Python half of the reasoner's work."""
-
-    def __init__(self, graph):
-        ctx = multiprocessing.get_context("fork")
-        self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_reason_in_child, args=(graph, send), daemon=True)
-        self._proc.start()
-        send.close()
-
-    def outcome(self) -> Reasoned:
-        """Wait for the child and return its result.
-
-        :raises KgError: whatever the reasoner raised, or if the child died without an answer.
-        """
-        try:
-            message = self._recv.recv()
-        except EOFError:
-            raise KgError(f"the reasoner process died (exit code {self._proc.exitcode})") from None
-        finally:
-            self._proc.join()
-        if message[0] == "error":
-            raise message[1]
-        _, consistent, explanation, nt, seconds = message
-        return Reasoned(consistent, explanation, list(ox.parse(nt, ox.RdfFormat.N_TRIPLES)), seconds)
-
-    def cancel(self) -> None:
-        """Stop the child and its JVM: the build failed before their answer mattered."""
-        try:
-            os.killpg(self._proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self._proc.join()
-
-
-def read_rdf_graph(path: Path):
-    """An RDF file (Turtle, TriG, N-Quads, N-Triples, JSON-LD) as one rdflib Graph of its data: the triples of
-    all its graphs except ``fpg:ontology`` and ``fpg:inferred`` (a build's own additions, checked separately).
-
-    :raises LoadError: if it cannot be read or parsed.
-    """
-    import rdflib
-
-    fmt = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld"}.get(
-        path.suffix.lower())
-    if fmt is None:
-        raise LoadError("unknown file type; expected .yaml, .ttl, .trig, .nq, .nt or .jsonld", file=str(path))
-    dataset = rdflib.Dataset()
-    try:
-        dataset.parse(path, format=fmt)
-    except FileNotFoundError:
-        raise LoadError("no such file", file=str(path)) from None
-    except UnicodeDecodeError as e:
-        raise LoadError(f"not UTF-8 text: {e.reason} at byte {e.start}", file=str(path)) from e
-    except Exception as e:  # rdflib's parsers raise many unrelated types for bad syntax
-        raise LoadError(f"cannot parse as {fmt}: {' '.join(str(e).split())}", file=str(path)) from e
-    for graph in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
-        dataset.remove_graph(graph)
-    return without_ontology(union(dataset))
-
-
-def without_ontology(graph):
-    """``graph`` minus descriptions of the ontology's own terms and the blank nodes only they reached (OWL lists):
-    a Turtle export carries the ontology inside its union graph, and a second, partial copy of its axioms beside
-    the reasoner's own would be checked instead of the data."""
-    from rdflib import BNode
-
-    from kg.check.shacl import load_ontology
-
-    terms = set(load_ontology().subjects())
-    for triple in [t for t in graph if t[0] in terms]:
-        graph.remove(triple)
-    while True:
-        referenced = set(graph.objects())
-        orphans = [t for t in graph if isinstance(t[0], BNode) and t[0] not in referenced]
-        if not orphans:
-            return graph
-        for triple in orphans:
-            graph.remove(triple)
