@@ -55,6 +55,17 @@ class Lookup:
                     found.setdefault(row["x"], row["l"])
         return found
 
+    def statement_labels(self, iris, curie) -> dict:
+        """Reified statements among ``iris`` -> "subject · property · object" in labels (or ``curie`` forms)."""
+        iris = sorted(i for i in iris if "/statement/" in i)
+        if not iris:
+            return {}
+        rows = self.rows(f"SELECT ?x ?s ?p ?o {{ VALUES ?x {{ {_iri_list(iris)} }} "
+                         "?x rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }")
+        names = self.labels({r[k] for r in rows for k in ("s", "p", "o")})
+        return {r["x"]: " · ".join(names.get(r[k]) or (curie(r[k]) if "://" in r[k] else r[k])
+                                   for k in ("s", "p", "o")) for r in rows}
+
     def exists(self, iri: str) -> bool:
         """Whether ``iri`` occurs as a subject, object or graph name of the dataset."""
         node = ox.NamedNode(iri)
@@ -89,7 +100,8 @@ class Lookup:
 
     def anchors(self, where: str, **bindings) -> list[dict]:
         """Text anchors of the claims matched by the SPARQL pattern ``where`` (binding ?claim): claim, kind,
-        exact words, start, end, document, holder (the view's owner) and author, ordered by document and start."""
+        exact words, start, end, document, holder (whose view: fp:viewOf, else fp:heldBy, else fp:assertedBy) and
+        author, ordered by document and start."""
         return self.rows(f"""
             SELECT ?claim ?kind ?exact ?start ?end ?doc ?holder ?author WHERE {{
               {where}
@@ -101,7 +113,8 @@ class Lookup:
                                                             fp:Recommendation, fp:ReportedFact)) }}
               OPTIONAL {{ ?claim fp:viewOf ?viewOf }}
               OPTIONAL {{ ?claim fp:heldBy ?heldBy }}
-              BIND(COALESCE(?viewOf, ?heldBy) AS ?holder)
+              OPTIONAL {{ ?claim fp:assertedBy ?assertedBy }}
+              BIND(COALESCE(?viewOf, ?heldBy, ?assertedBy) AS ?holder)
               OPTIONAL {{ ?doc dcterms:creator ?author }}
             }} ORDER BY ?doc ?start ?claim""", **bindings)
 

@@ -47,7 +47,10 @@ def documentation(site) -> dict:
                 if values:
                     term["links"].append((name, values))
         sections.append({"title": title, "id": title.lower().replace(" ", "-"), "terms": terms})
-    return {"meta": [(site.curie(m["p"]), m["o"]) for m in meta], "sections": sections, "iri": ONTOLOGY}
+    first = {m["p"]: m["o"] for m in reversed(meta)}
+    return {"meta": [(site.curie(m["p"]), m["o"]) for m in meta], "sections": sections, "iri": ONTOLOGY,
+            "title": first.get(PREFIX_IRIS["dcterms"] + "title", "The ontology"),
+            "description": first.get(PREFIX_IRIS["dcterms"] + "description", "")}
 
 
 def register(app: Flask, site) -> None:

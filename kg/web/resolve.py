@@ -48,6 +48,7 @@ def entity_view(site, iri: str) -> dict:
     nodes = {iri} | {p.value for p, _ in outgoing} | {o.value for _, o in outgoing if isinstance(o, ox.NamedNode)}
     nodes |= {s.value for s, _ in incoming if isinstance(s, ox.NamedNode)} | {p.value for _, p in incoming}
     labels = lookup.labels(nodes)
+    labels.update(lookup.statement_labels(nodes - set(labels), site.curie))
     types = [site.term(o, labels) for p, o in outgoing if p.value == _TYPE]
     external = [o.value for p, o in outgoing if p.value in EXTERNAL and isinstance(o, ox.NamedNode)]
     out = [(site.term(p, labels), site.term(o, labels)) for p, o in outgoing
@@ -63,7 +64,7 @@ def entity_view(site, iri: str) -> dict:
             quotes.append({"anchor": anchor, "paragraph": para, "kind": site.kind_of(anchor.get("kind"))})
     is_article = any(t.get("iri") == PREFIX_IRIS["fp"] + "Article" for t in types)
     return {"iri": iri, "label": labels.get(iri) or site.curie(iri), "types": types, "external": external,
-            "out": out, "into": into, "quotes": quotes, "labels": labels,
+            "out": out, "into": into, "quotes": quotes, "labels": labels, "is_claim": "VALUES" in where,
             "reader": "/article/" + iri[len(site.base + "resource/"):] if is_article else None}
 
 

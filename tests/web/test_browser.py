@@ -13,11 +13,14 @@ def wait(driver, seconds: float = 20):
 
 
 def test_example_query_shows_a_table(browser, site):
-    """On /, pressing the first example button runs that competency query and shows its answer as a table."""
+    """On /, pressing the first example button runs that competency query and shows its answer as a table whose
+    IRIs open their pages on this server."""
     browser.get(site + "/")
     console_errors(browser)
     buttons = wait(browser).until(seen.presence_of_all_elements_located((By.CSS_SELECTOR, "button.example")))
     assert len(buttons) >= 10
+    wait(browser).until(lambda d: d.execute_script("return !!window.kgYasgui"))
+    screenshot(browser, "front")
     buttons[0].click()
     rows = wait(browser).until(seen.presence_of_all_elements_located(
         (By.CSS_SELECTOR, ".tabPanel.active .yasr table.dataTable tbody tr")))
@@ -26,6 +29,10 @@ def test_example_query_shows_a_table(browser, site):
     browser.execute_script("arguments[0].scrollIntoView()", tab)
     screenshot(browser, "query-table")
     assert not console_errors(browser)  # no CSP violation, no script error, nothing fetched from elsewhere
+    link = rows[0].find_element(By.CSS_SELECTOR, "a.iri")
+    browser.execute_script("arguments[0].click()", link)  # a DOM click: the table clips the link with an ellipsis
+    wait(browser).until(seen.url_contains("/resource/"))
+    assert browser.current_url.startswith(site + "/resource/")
 
 
 def test_construct_answer_shows_as_a_graph(browser, site):

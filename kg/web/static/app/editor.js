@@ -20,7 +20,11 @@
              collapsePrefixesOnLoad: true },
     yasr: { pluginOrder: ["table", "graph", "response"] }
   });
-  yasgui.getTab().getYasqe().setValue(root.getAttribute("data-default-query"));
+  function show(yasqe, text) {
+    yasqe.setValue(text);
+    if (yasqe.collapsePrefixes) yasqe.collapsePrefixes(true);   // the PREFIX block folded to one line
+  }
+  show(yasgui.getTab().getYasqe(), root.getAttribute("data-default-query"));
 
   document.querySelectorAll("button.example").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -30,9 +34,20 @@
         yasqe: { value: example.query },
         requestConfig: { endpoint: endpoint, method: "POST" }
       });
-      tab.getYasqe().setValue(example.query);
+      show(tab.getYasqe(), example.query);
       tab.query();
     });
   });
+  // result tables link IRIs as they are (and handle the click themselves); those under the public base open
+  // their page on this server instead
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    var href = link && link.getAttribute("href");
+    if (!href || href.indexOf(config.base) !== 0) return;
+    event.preventDefault();
+    event.stopPropagation();
+    var local = "/" + href.slice(config.base.length);
+    if (event.ctrlKey || event.metaKey) window.open(local); else window.location.assign(local);
+  }, true);
   window.kgYasgui = yasgui;
 })();
