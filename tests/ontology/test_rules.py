@@ -14,7 +14,8 @@ from kg.errors import InconsistencyError, KgError
 from kg.rdf.namespaces import FP, FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.reason.reasoning import reason
 from kg.reason.classification import ontology_check
-from kg.reason.rules import HANDLED, IGNORED, infer, unhandled_axioms
+from kg.reason.axioms import HANDLED, IGNORED, unhandled_axioms
+from kg.reason.rules import infer
 from kg.pipeline.articles import load_articles, union
 from kg.check.ontology import load_ontology
 
