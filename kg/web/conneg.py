@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pyoxigraph as ox
+from werkzeug.http import parse_accept_header
 
 
 class Format(NamedTuple):
@@ -53,21 +54,13 @@ GRAPH_FORMATS = (
 
 
 def _parse_accept(header: str) -> list:
-    ranges = []
-    for part in header.split(","):
-        media, *params = part.split(";")
-        media = media.strip().lower()
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if media:
-            ranges.append((media, q))
-    return ranges
+    """``(media range, q)`` for each range of an Accept header, parsed by werkzeug: media ranges in lower case
+    without their other parameters; a range whose q is not a number from 0 to 1 is left out, as werkzeug does.
+
+    >>> _parse_accept("Text/CSV;level=1;q=0.5, */*;q=0.1, a/b;q=x")
+    [('text/csv', 0.5), ('*/*', 0.1)]
+    """
+    return [(value.split(";", 1)[0].strip().lower(), q) for value, q in parse_accept_header(header)]
 
 
 def _quality(media_type: str, ranges: list, exact_only: bool) -> tuple:

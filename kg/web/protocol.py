@@ -32,6 +32,7 @@ from itertools import islice
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
+from werkzeug.http import parse_options_header
 
 from kg.errors import QueryError
 from kg.web.conneg import GRAPH_FORMATS, RESULT_FORMATS, Format, choose_format
@@ -80,13 +81,14 @@ def pick_format(format_params, accept: str | None, formats: tuple) -> Format:
 # --- the request -------------------------------------------------------------------------------------------------
 
 def _content_type(value: str) -> tuple:
-    media, *params = value.split(";")
-    charset = None
-    for param in params:
-        key, _, val = param.partition("=")
-        if key.strip().lower() == "charset":
-            charset = val.strip().strip('"').lower()
-    return media.strip().lower(), charset
+    """``(media type, charset or None)`` of a Content-Type header, both in lower case (parsed by werkzeug).
+
+    >>> _content_type('Application/SPARQL-Query; charset="UTF-8"')
+    ('application/sparql-query', 'utf-8')
+    """
+    media, params = parse_options_header(value)
+    charset = params.get("charset")
+    return media.strip().lower(), charset.lower() if charset else None
 
 
 def _decode_form(text: str) -> tuple:
