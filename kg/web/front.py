@@ -59,9 +59,8 @@ def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = Non
     version = None
     if store is None:
         version = source.version()
-        opened = source.open()  # fails here with one line, not in every front; brings an on-disk copy up to date
-        store = opened if source.inheritable else None  # a RocksDB handle must not cross a fork
-        del opened
+        source.prepare()  # fails here with one line, not in every front
+        store = source.open() if source.inheritable else None  # a RocksDB handle must not cross a fork
     else:
         source = None
     fronts, sizes = plan(settings["FRONTS"], settings["WORKERS"], os.cpu_count() or 1)
@@ -126,9 +125,9 @@ def front_app():
     handler = QueryHandler(settings, store)
 
     def reopen() -> None:  # in the zygote
-        opened = source.open()
-        handler.store = opened if source.inheritable else None
-        del opened
+        source.prepare(fresh_process=True)
+        if source.inheritable:
+            handler.store = source.open()
 
     def after_fork() -> None:  # in each query process
         if handler.store is None:

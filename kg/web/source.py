@@ -13,13 +13,15 @@ A build publishes its dataset by one atomic rename (a new ``dataset.nq``, or a n
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pyoxigraph as ox
 
 
 class StoreSource:
     """The built dataset of ``store_dir``: loaded into memory, or opened read-only from the on-disk database at
-    ``persistent_path`` (see :func:`kg.rdf.store.open_store`).
+    ``persistent_path`` (see :func:`kg.rdf.store.open_store`) once :meth:`prepare` brought it up to date.
 
     ``inheritable`` says whether a store opened here may be used by processes forked afterwards: an in-memory
     store may (its pages are shared copy-on-write), a RocksDB handle may not, so forked processes open their own.
@@ -30,14 +32,45 @@ class StoreSource:
         self.persistent_path = persistent_path
         self.inheritable = persistent_path is None
 
+    def prepare(self, *, fresh_process: bool = False) -> None:
+        """Bring the on-disk database up to date with the published build (nothing to do in memory).
+
+        RocksDB writes with background threads, which a process forked from one that used RocksDB lacks, so a
+        forked process (``fresh_process``) has a new interpreter do it.
+
+        :raises StoreError: if it cannot be brought up to date (one line naming the path).
+        """
+        from kg.errors import StoreError
+        from kg.rdf.store import open_store
+
+        if self.persistent_path is None:
+            return
+        if not fresh_process:
+            open_store(self.store_dir, persistent_path=self.persistent_path)  # the handle closes when dropped
+            return
+        code = "import sys; from kg.rdf.store import open_store; open_store(sys.argv[1], persistent_path=sys.argv[2])"
+        done = subprocess.run([sys.executable, "-c", code, str(self.store_dir or ""), str(self.persistent_path)],
+                              capture_output=True, text=True)
+        if done.returncode:
+            last = (done.stderr.strip().splitlines() or ["exit code %d" % done.returncode])[-1]
+            raise StoreError(f"cannot update the on-disk database: {last}", file=str(self.persistent_path))
+
     def open(self) -> ox.Store:
-        """A store holding the current build.
+        """A store holding the current build: loaded into memory, or the on-disk database that
+        :meth:`prepare` made current, opened read-only.
 
         :raises StoreError: if nothing was built, or it cannot be read (one line naming the path).
         """
+        from kg.errors import StoreError
         from kg.rdf.store import open_store
 
-        return open_store(self.store_dir, persistent_path=self.persistent_path)
+        if self.persistent_path is None:
+            return open_store(self.store_dir)
+        current = os.path.join(self.persistent_path, "current")
+        try:
+            return ox.Store.read_only(current)
+        except OSError as e:
+            raise StoreError(f"cannot open the on-disk database: {e}", file=current) from e
 
     def version(self) -> tuple | None:
         """An identity of the published build that changes whenever a new one is published (None: none yet).

@@ -76,15 +76,15 @@ def canary():
     c.server.shutdown()
 
 
-def start_server(store_dir: Path, **env) -> subprocess.Popen:
-    """``python server.py`` on a free port over ``store_dir`` with ``KG_*`` settings ``env``, once it answers;
-    the process carries ``base`` (its URL) and ``log`` (its output file)."""
+def start_server(store_dir: Path, *args: str, **env) -> subprocess.Popen:
+    """``python server.py`` on a free port over ``store_dir`` with options ``args`` and ``KG_*`` settings ``env``,
+    once it answers; the process carries ``base`` (its URL) and ``log`` (its output file)."""
     port = free_port()
     started = time.monotonic()
     log_path = store_dir.parent / f"{store_dir.name}-server.log"
     with open(log_path, "w") as log:  # a file, not a pipe: a full pipe would block the server
         proc = subprocess.Popen([sys.executable, str(REPO / "server.py"), "--port", str(port), "--store-dir",
-                                 str(store_dir)], cwd=REPO, env={**os.environ, **env}, stdout=log,
+                                 str(store_dir), *args], cwd=REPO, env={**os.environ, **env}, stdout=log,
                                 stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     while True:

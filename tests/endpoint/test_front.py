@@ -134,15 +134,17 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_new_build_is_served_without_restart(tmp_path):
-    """After a new build is published the running server answers from it within seconds, and every answer
-    meanwhile comes whole from the old build or the new one."""
+@pytest.mark.parametrize("on_disk", [False, True], ids=["in-memory", "on-disk-database"])
+def test_new_build_is_served_without_restart(tmp_path, on_disk):
+    """After a new build is published the running server answers from it within seconds, from memory or from
+    its on-disk database, and every answer meanwhile comes whole from the old build or the new one."""
     from kg.rdf.store import save_dataset
 
     store_dir = tmp_path / "store"
     quads = list(ox.parse(path=str(HERE / "fixtures" / "dataset.nq"), format=ox.RdfFormat.N_QUADS))
     save_dataset(quads, store_dir)
-    server = start_server(store_dir, KG_WORKERS="2", KG_RELOAD_INTERVAL="0.2")
+    args = ["--store", str(tmp_path / "db")] if on_disk else []
+    server = start_server(store_dir, *args, KG_WORKERS="4", KG_RELOAD_INTERVAL="0.2")
     try:
         def total() -> int:
             r = requests.get(server.base + "/sparql", params={"query": TOTAL}, headers=JSON)
