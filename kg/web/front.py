@@ -7,9 +7,9 @@ request is in, and keep-alive works. The app hands every request that touches th
 :class:`kg.web.pool.QueryPool`, whose processes it kills on timeout (503) and which are capped in memory.
 docs/architecture.md gives the measured reasons for this shape.
 
-Reload: every ``RELOAD_INTERVAL`` seconds at most, a request stats the published dataset
-(:meth:`kg.web.source.StoreSource.version`); when a new build was published, a background thread has the pool's
-zygote open it, then swaps the front's own store. Requests meanwhile are answered from the previous build, and a
+Reload: every ``RELOAD_INTERVAL`` seconds a thread of each front stats the published dataset
+(:meth:`kg.web.source.StoreSource.version`); when a new build was published, it has the pool's zygote open it,
+then swaps the front's own store. Requests meanwhile are answered from the previous build, and a
 build is only ever seen whole (it is published by one rename).
 
 Shutdown: on SIGTERM or SIGINT Granian's main process first sends each front SIGUSR1, which stops its pool
@@ -137,9 +137,9 @@ def front_app():
                      reopen=reopen if source else None, after_fork=after_fork if source else None)
     signal.signal(signal.SIGUSR1, lambda *_: _stop(pool))
     app = create_app(settings, store if store is not None else source.open(), executor=pool.run)
-    if source is None or not settings["RELOAD_INTERVAL"]:
-        return app
-    return _Reloader(app, pool, source, version, settings["RELOAD_INTERVAL"])
+    if source is not None and settings["RELOAD_INTERVAL"]:
+        _Watcher(app.extensions["fpkg"], pool, source, version, settings["RELOAD_INTERVAL"]).start()
+    return app
 
 
 def _stop(pool: QueryPool) -> None:
@@ -149,32 +149,24 @@ def _stop(pool: QueryPool) -> None:
     threading.Timer(STOP_SECONDS / 3, os._exit, (0,)).start()
 
 
-class _Reloader:
-    """WSGI wrapper: at most every ``interval`` seconds, one stat for a newly published build (then a reload)."""
+class _Watcher(threading.Thread):
+    """Every ``interval`` seconds one stat for a newly published build; then the pool's zygote loads it and the
+    front's own store is swapped. Requests meanwhile are answered from the previous build."""
 
-    def __init__(self, app, pool: QueryPool, source: StoreSource, version, interval: float):
-        self.app, self.pool, self.source = app, pool, source
-        self.state = app.extensions["fpkg"]
+    def __init__(self, state, pool: QueryPool, source: StoreSource, version, interval: float):
+        super().__init__(name="fpkg-reload", daemon=True)
+        self.state, self.pool, self.source = state, pool, source
         self.version, self.interval = version, interval
-        self.next_check = 0.0
-        self.busy = threading.Lock()
 
-    def __call__(self, environ, start_response):
-        now = time.monotonic()
-        if now >= self.next_check:
-            self.next_check = now + self.interval
+    def run(self) -> None:
+        while True:
+            time.sleep(self.interval)
             version = self.source.version()
-            if version is not None and version != self.version and self.busy.acquire(blocking=False):
-                threading.Thread(target=self._reload, args=(version,), name="fpkg-reload", daemon=True).start()
-        return self.app(environ, start_response)
-
-    def _reload(self, version) -> None:
-        try:
-            self.pool.reload()
-            self.state.swap(self.source.open())
-            log("serving the newly published build")
-        except Exception as e:  # the previous build stays in service
-            log(f"could not load the newly published build, still serving the previous one: {e}")
-        finally:
-            self.version = version
-            self.busy.release()
+            if version is not None and version != self.version:
+                self.version = version  # tried once per published build, whatever the outcome
+                try:
+                    self.pool.reload()
+                    self.state.swap(self.source.open())
+                    log("serving the newly published build")
+                except Exception as e:  # the previous build stays in service
+                    log(f"could not load the newly published build, still serving the previous one: {e}")

@@ -155,14 +155,20 @@ def test_new_build_is_served_without_restart(tmp_path, on_disk):
         extra = [ox.Quad(ox.NamedNode(f"{FPR}Reloaded"), ox.NamedNode(f"{FP}note"), ox.Literal(str(i)))
                  for i in range(5)]
         save_dataset(quads + extra, store_dir)
-        seen = set()
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and old + 5 not in seen:
-            seen.add(total())
-            time.sleep(0.05)
-        assert seen <= {old, old + 5} and old + 5 in seen
-        assert all(total() == old + 5 for _ in range(10))  # every process of the pool serves the new build
-        graphs = requests.get(server.base + "/sparql", headers={"Accept": "application/n-triples"}).text
-        assert f'"{old + 5}"' in graphs  # and the front's own store (the Service Description)
+        seen, streak = set(), 0
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and streak < 20:  # until every front and process serves the new build
+            seen.add(n := total())
+            streak = streak + 1 if n == old + 5 else 0
+            time.sleep(0.02)
+        assert seen <= {old, old + 5} and streak == 20
+        def described() -> bool:  # the fronts' own stores too: the Service Description counts the new triples
+            sd = requests.get(server.base + "/sparql", headers={"Accept": "application/n-triples"}).text
+            return f'"{old + 5}"' in sd
+
+        deadline = time.monotonic() + 10
+        while not all(described() for _ in range(10)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert all(described() for _ in range(10))
     finally:
         stop_server(server)
