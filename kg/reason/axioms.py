@@ -48,12 +48,13 @@ HANDLED = {
 IGNORED = {
     "annotations": "values of annotation properties (labels, definitions, notes, provenance)",
     "declarations": "owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty, "
+                    "rdfs:Datatype (codes such as fpk:CAMEOCode, used in annotations only), "
                     "owl:NamedIndividual, owl:Ontology and its owl:versionIRI",
 }
 _BUILTIN_ANNOTATIONS = frozenset({RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.versionInfo,
                                   OWL.deprecated})
 _DECLARATIONS = frozenset({OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-                           OWL.NamedIndividual, OWL.Ontology})
+                           RDFS.Datatype, OWL.NamedIndividual, OWL.Ontology})
 _CHARACTERISTICS = frozenset({OWL.FunctionalProperty, OWL.SymmetricProperty, OWL.TransitiveProperty})
 
 

@@ -168,6 +168,17 @@ def prune(merged, ontology: Graph) -> Graph:
     return pruned
 
 
+def _used_individuals_only(ontology: Graph, data) -> list:
+    """The ontology without the assertions about its own individuals (the SKOS concepts and schemes: the whole
+    CAMEO codebook) that ``data`` never mentions. They cannot change a verdict about the data or a kept
+    inference, and the ontology alone, all of them included, is checked by
+    :func:`kg.reason.classification.ontology_check`; without them HermiT reads ~4,000 fewer triples."""
+    individuals = set(ontology.subjects(RDF.type, OWL.NamedIndividual))
+    used = {node for s, _, o in data for node in (s, o)}
+    unused = individuals - used
+    return [t for t in ontology if t[0] not in unused and t[2] not in unused]
+
+
 def _entailed(output: str) -> Graph:
     """The types and object property values in HermiT's output that :func:`_keep` keeps."""
     entailed = Graph()
@@ -306,7 +317,8 @@ def reason(data: Graph, ontology: Graph | None = None) -> ReasoningResult:
     kept, skipped = _usable(data, ontology)
     note = (f"{skipped} data triple(s) not given to the reasoner (reification, xsd:date/gYear/gYearMonth "
             f"literals, or terms the ontology does not declare)" if skipped else "")
-    output = run_hermit(prune([*ontology, *kept], ontology).serialize(format="nt", encoding="utf-8"))
+    output = run_hermit(prune([*_used_individuals_only(ontology, kept), *kept], ontology)
+                        .serialize(format="nt", encoding="utf-8"))
     if output is None:
         why = explain_clash(data, ontology) or "HermiT gave no detail and no disjoint types were found"
         return ReasoningResult(consistent=False, explanation=f"inconsistent: {why}",

@@ -71,7 +71,7 @@ def test_cameo_codes_are_notations_of_action_kinds(onto):
     for code in CAMEO:
         concept = FPK[f"cameo-{code}"]
         assert (concept, SKOS.inScheme, FPK.ActionKinds) in onto, code
-        assert Literal(code) in set(onto.objects(concept, SKOS.notation)), code
+        assert Literal(code, datatype=FPK.CAMEOCode) in set(onto.objects(concept, SKOS.notation)), code
 
 
 def test_fp_terms_are_declared_owl2_dl_style(onto):
