@@ -7,15 +7,16 @@ and the PLOVER project's CAMEO2PLOVER-2021 table), not off the file under test.
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, SKOS, XSD
 
-from kg.check.shacl import ONTOLOGY_DIR, load_ontology
+from kg.check.shacl import load_ontology
 from kg.rdf.namespaces import FP, FPK
 
-REPO = ONTOLOGY_DIR.parent
+REPO = Path(__file__).resolve().parents[2]
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 STATUSES = {"mapped", "provisional", "noEquivalent"}
 PLOVER = """AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN PROTEST SANCTION
