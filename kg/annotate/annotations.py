@@ -4,8 +4,9 @@ The format is written for analysts and documented in ``seeds/README.md``; this m
 reports every problem with the file and line. It knows nothing about RDF beyond the names of the
 ontology terms an annotation may use; :mod:`kg.annotate.loader` turns an :class:`Annotation` into triples.
 
->>> PROPERTIES["hasConcern"]
-('fp:hasConcern', 'entity')
+Entity types and fact properties are the ontology's (:mod:`kg.annotate.vocabulary`), so a class or property
+added to the ontology is usable at once; a corpus adds concepts in the ``kinds`` section (:mod:`kg.annotate.kinds`).
+
 >>> segment_of(("Summit", "Visit")), segment_of(("State",)) is None
 ('event', True)
 """
@@ -14,10 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.annotate.kinds import Kind, read_kinds
+from kg.annotate.vocabulary import vocabulary
 from kg.errors import AnnotationError
+from kg.rdf.namespaces import FPK
 from kg.annotate.sourcefile import LineMap, LineSeq, is_inside_path, parse_yaml, read_text
 
 #: Claim kinds an annotation may use, and the fp: class each becomes.
@@ -27,42 +31,6 @@ CLAIM_KINDS = {
     "prediction": "Prediction",
     "recommendation": "Recommendation",
     "reported-fact": "ReportedFact",
-}
-
-# Entity types and where their IRIs live: None = shared by all documents (fpr:{id}), else the path
-# segment of a document-local IRI (fpr:{doc}/{segment}/{id}). States, people, organisations and places
-# are the same things in every article; concerns, events and claims belong to the article that names them.
-ENTITY_TYPES = {
-    "State": None, "Person": None, "Organization": None, "Embassy": None, "Place": None,
-    "Province": None, "Region": None, "City": None, "WeaponSystem": None,
-    "Group": "group", "Interest": "interest", "Priority": "priority", "Concern": "concern",
-    "Relationship": "relationship", "Alliance": "relationship", "Membership": "membership",
-    "PolicyAction": "action", "Sanction": "action", "MilitaryAction": "action",
-    "MilitaryDeployment": "action", "PressureCampaign": "action", "EngagementPolicy": "action",
-    "DiplomaticOutreach": "action", "Opposition": "action", "Signal": "action", "Strategy": "action",
-    "Event": "event", "DiplomaticMeeting": "event", "Summit": "event", "Visit": "event",
-    "WeaponsTest": "event", "NuclearTest": "event", "MissileTest": "event", "Celebration": "event",
-}
-
-# Properties a fact may use: name -> (prefixed IRI, what the object must be). Bare names are fp: terms.
-_ENTITY_PROPS = (
-    "hasMember leaderOf headOfStateOf headOfGovernmentOf representsState locatedIn standsFor partOf "
-    "hasInterest interestOf regarding priorityHolder higherPriority lowerPriority prioritizedOver "
-    "hasConcern concernOf causedBy affects linkedToActionsOf hasActor hasTarget hasParticipant atPlace "
-    "respondsTo signalsTo deploys hasParty alliedWith"
-).split()
-_CONCEPT_PROPS = "interestKind concernKind actionKind relationshipKind trend".split()
-PROPERTIES = {
-    **{p: (f"fp:{p}", "entity") for p in _ENTITY_PROPS},
-    **{p: (f"fp:{p}", "concept") for p in _CONCEPT_PROPS},
-    "concernRank": ("fp:concernRank", "positiveInteger"),
-    "dateAsStated": ("fp:dateAsStated", "string"),
-    "date": ("fp:date", "date"),
-    "roleLabel": ("fp:roleLabel", "string"),
-    "isCurrent": ("fp:isCurrent", "boolean"),
-    "org:member": ("org:member", "entity"),
-    "org:organization": ("org:organization", "entity"),
-    "org:subOrganizationOf": ("org:subOrganizationOf", "entity"),
 }
 
 #: Page furniture always recognised at the end of an article file (blog comment widgets).
@@ -87,7 +55,7 @@ class Fact:
 
     @property
     def object_kind(self) -> str:
-        return PROPERTIES[self.predicate][1]
+        return vocabulary().properties[self.predicate][1]
 
 
 @dataclass(frozen=True)
@@ -98,10 +66,17 @@ class Entity:
     wikidata: str | None
     iso3: str | None
     line: int
+    key: str | None = None
 
     @property
     def segment(self) -> str | None:
         return segment_of(self.types)
+
+    @property
+    def shared_key(self) -> str | None:
+        """For a per-document kind of thing (an event): the key that makes it the same resource in every
+        document naming it, ``fpr:{segment}/{key}``: the analyst's ``key``, else its Wikidata item."""
+        return None if self.segment is None else (self.key or self.wikidata)
 
 
 @dataclass(frozen=True)
@@ -148,11 +123,12 @@ class Annotation:
     entities: dict[str, Entity]
     claims: tuple[Claim, ...]
     background: tuple[BackgroundFact, ...]
+    kinds: dict[str, Kind] = field(default_factory=dict)
 
 
 def segment_of(types: tuple[str, ...]) -> str | None:
     """The IRI path segment shared by ``types`` (None for shared entities); types are assumed checked."""
-    return ENTITY_TYPES[types[0]]
+    return vocabulary().types[types[0]][0]
 
 
 class _Reader:
@@ -161,6 +137,14 @@ class _Reader:
     def __init__(self, file: str):
         self.file = file
         self.problems: list[AnnotationError] = []
+        self.kinds: dict[str, Kind] = {}
+
+    def concept(self, value, where: str, line: int) -> None:
+        """Report ``value`` (an ``fpk:`` concept) unless the ontology or the ``kinds`` section defines it."""
+        name = value.split(":", 1)[1]
+        if str(FPK[name]) not in vocabulary().concepts and name not in self.kinds:
+            self.problem(f"{where}: unknown concept {value} (not in the ontology; a new kind of interest, concern, "
+                         f"relationship or publication goes under 'kinds')", line, "unknown-concept")
 
     def problem(self, message: str, line: int, rule: str) -> None:
         self.problems.append(AnnotationError(message, file=self.file, line=line, rule=rule))
@@ -224,6 +208,8 @@ class _Reader:
                          f"got {text!r}", self.line_of(raw, "text", raw.line), "text-inside-folder")
             text = None
         kind = self.string(raw, "kind", where, raw.line, _CONCEPT, "an fpk: concept such as fpk:BlogPost")
+        if kind:
+            self.concept(kind, where, self.line_of(raw, "kind", raw.line))
         issued = raw.get("issued")
         if issued is not None and not _is_date(issued):
             self.problem(f"document: 'issued' must be a year, year-month or date, got {issued!r}",
@@ -252,18 +238,19 @@ class _Reader:
         if not isinstance(eid, str) or not _ID.fullmatch(eid):
             self.problem(f"entity id {eid!r} must be letters, digits, '_' or '-'", line, "wrong-type")
             return None
-        if not self.fields(raw, where, ("type", "label"), ("wikidata", "iso3"), line):
+        if not self.fields(raw, where, ("type", "label"), ("wikidata", "iso3", "key"), line):
             return None
         types = raw.get("type")
         if types is None:
             return None  # already reported as a missing required field
         types = tuple(types) if isinstance(types, list) else (types,)
-        bad = [t for t in types if t not in ENTITY_TYPES]
+        known_types = vocabulary().types
+        bad = [t for t in types if t not in known_types]
         if bad or not types:
-            self.problem(f"{where}: unknown type {bad[0] if bad else types!r} (known: {', '.join(ENTITY_TYPES)})",
+            self.problem(f"{where}: unknown type {bad[0] if bad else types!r} (known: {', '.join(known_types)})",
                          self.line_of(raw, "type", raw.line), "wrong-type")
             return None
-        if len({ENTITY_TYPES[t] for t in types}) > 1:
+        if len({known_types[t][0] for t in types}) > 1:
             self.problem(f"{where}: types {', '.join(types)} mix shared and per-document kinds or IRI segments",
                          self.line_of(raw, "type", raw.line), "wrong-type")
             return None
@@ -273,7 +260,12 @@ class _Reader:
         if iso3 and "State" not in types:
             self.problem(f"{where}: 'iso3' is only for entities of type State", self.line_of(raw, "iso3", line),
                          "wrong-type")
-        return Entity(eid, types, label or "", wikidata, iso3, line) if label else None
+        key = self.string(raw, "key", where, raw.line, _ID, "letters, digits, '_' or '-'")
+        if key and segment_of(types) is None:
+            self.problem(f"{where}: 'key' is only for things that are otherwise the document's own (events, "
+                         f"actions ...); a {types[0]} is already shared as fpr:{eid}", self.line_of(raw, "key", line),
+                         "wrong-type")
+        return Entity(eid, types, label or "", wikidata, iso3, line, key) if label else None
 
     def fact(self, raw, line, where, known) -> Fact | None:
         if not isinstance(raw, list) or len(raw) != 3:
@@ -282,14 +274,15 @@ class _Reader:
             return None
         s, p, o = raw
         ok = True
-        if p not in PROPERTIES:
-            self.problem(f"{where}: unknown property {p!r} in fact (known: {', '.join(PROPERTIES)})", line,
+        properties = vocabulary().properties
+        if p not in properties:
+            self.problem(f"{where}: unknown property {p!r} in fact (known: {', '.join(properties)})", line,
                          "unknown-property")
             return None
         if s not in known:
             self.problem(f"{where}: unknown entity {s!r} as subject of a fact", line, "unknown-entity")
             ok = False
-        kind = PROPERTIES[p][1]
+        kind = properties[p][1]
         if kind == "entity" and o not in known:
             self.problem(f"{where}: unknown entity {o!r} as object of '{p}'", line, "unknown-entity")
             ok = False
@@ -297,6 +290,8 @@ class _Reader:
             self.problem(f"{where}: the object of '{p}' must be {_LITERAL_HINTS[kind]}, got {o!r}", line,
                          "wrong-type")
             ok = False
+        elif kind == "concept":
+            self.concept(o, where, line)
         return Fact(s, p, o, line) if ok else None
 
     def facts(self, raw, key, where, line, known) -> tuple[Fact, ...]:
@@ -408,8 +403,9 @@ def read_annotation(path: str | Path) -> Annotation:
     reader = _Reader(file)
     for key, line in duplicates:
         reader.problem(f"key {key!r} appears twice in the same mapping", line, "duplicate-key")
-    if not reader.fields(raw, "annotation file", ("document", "entities", "claims"), ("background",), 1):
+    if not reader.fields(raw, "annotation file", ("document", "entities", "claims"), ("background", "kinds"), 1):
         raise_problems(reader.problems, file)
+    reader.kinds = read_kinds(reader, raw.get("kinds"))
     ents = raw.get("entities")
     if not isinstance(ents, LineMap):
         reader.problem("'entities' must be a mapping from id to entity", reader.line_of(raw, "entities", 1),
@@ -436,4 +432,5 @@ def read_annotation(path: str | Path) -> Annotation:
             reader.problem(f"claim id '{c.id}' is used twice (first at line {seen[c.id]})", c.line, "duplicate-id")
         seen.setdefault(c.id, c.line)
     raise_problems(reader.problems, file)
-    return Annotation(Path(path), document, entities, claims, tuple(b for b in sections["background"] if b))
+    return Annotation(Path(path), document, entities, claims, tuple(b for b in sections["background"] if b),
+                      reader.kinds)

@@ -17,7 +17,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.annotate.annotations import CLAIM_KINDS, PROPERTIES, Annotation, Claim, Entity, Fact, raise_problems, read_annotation
+from kg.annotate.annotations import CLAIM_KINDS, Annotation, Claim, Entity, Fact, raise_problems, read_annotation
+from kg.annotate.vocabulary import vocabulary
 from kg.errors import AnnotationError
 from kg.rdf.namespaces import FP, FPK, FPR, OA, ORG, PREFIXES, WD, doc_resource, graph_iri
 from kg.annotate.sourcefile import read_inside
@@ -150,10 +151,14 @@ class _Builder:
 
     def entity(self, eid: str) -> URIRef:
         e = self.ann.entities[eid]
-        return FPR[eid] if e.segment is None else doc_resource(self.doc_id, e.segment, eid)
+        if e.segment is None:
+            return FPR[eid]
+        # A key (or Wikidata item) makes a per-document kind of thing, such as an event, one resource for every
+        # document naming it; each document's claims about it still stay in that document's graphs.
+        return FPR[f"{e.segment}/{e.shared_key}"] if e.shared_key else doc_resource(self.doc_id, e.segment, eid)
 
     def triple(self, fact: Fact):
-        iri, kind = PROPERTIES[fact.predicate]
+        iri, kind = vocabulary().properties[fact.predicate]
         obj = {"entity": lambda: self.entity(fact.obj), "concept": lambda: _term(fact.obj)}.get(
             kind, lambda: _literal(fact.obj, kind))()
         return self.entity(fact.subject), _term(iri), obj
@@ -201,7 +206,7 @@ class _Builder:
     def entity_description(self, e: Entity) -> None:
         node = self.mint(self.entity(e.id), e.line)
         for t in e.types:
-            self.a.add((node, RDF.type, ORG.Membership if t == "Membership" else FP[t]))
+            self.a.add((node, RDF.type, URIRef(vocabulary().types[t][1])))
         self.b.add((node, RDFS.label, Literal(e.label)))
         if e.wikidata:
             self.b.add((node, SKOS.exactMatch, WD[e.wikidata]))
@@ -265,8 +270,18 @@ class _Builder:
         for t in triples:
             self.p.add(t)
 
+    def kinds(self) -> None:
+        """The concepts the annotation adds to open schemes: the encoder's vocabulary, so background."""
+        for k in self.ann.kinds.values():
+            node = self.mint(FPK[k.id], k.line)
+            for triple in ((node, RDF.type, SKOS.Concept), (node, SKOS.inScheme, FPK[k.scheme]),
+                           (node, SKOS.prefLabel, Literal(k.label, lang="en")),
+                           (node, SKOS.definition, Literal(k.definition, lang="en"))):
+                self.b.add(triple)
+
     def build(self) -> LoadedArticle:
         self.document()
+        self.kinds()
         for e in self.ann.entities.values():
             self.entity_description(e)
         problems: list[AnnotationError] = []

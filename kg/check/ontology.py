@@ -1,5 +1,6 @@
 """The ontology and the SHACL shapes as rdflib graphs, parsed once per process, and the ontology's own quality
-checks (``ontology/checks/*-violation.rq``: each must find nothing).
+checks (``ontology/checks/*-violation.rq``: each must find nothing). The ontology itself is parsed in
+:mod:`kg.rdf.ontology`, below the annotation loader, which learns its vocabulary from it.
 """
 
 from __future__ import annotations
@@ -8,30 +9,8 @@ from functools import lru_cache
 
 from rdflib import Graph
 
-from kg.errors import LoadError
-from kg.rdf.namespaces import PREFIXES
-from kg.resources import ontology_files, quality_checks, shapes_file
-
-
-def _parse_files(paths) -> Graph:
-    graph = Graph()
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns)
-    for path in paths:
-        try:
-            graph.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises many parser-specific exception types
-            raise LoadError(f"cannot parse {path.name}: {exc}", file=str(path)) from exc
-    return graph
-
-
-@lru_cache(maxsize=1)
-def load_ontology() -> Graph:
-    """The ontology: every ``ontology/*.ttl`` except ``shapes.ttl``, parsed once and cached (do not mutate it).
-
-    :raises LoadError: if a file does not parse.
-    """
-    return _parse_files(ontology_files())
+from kg.rdf.ontology import load_ontology, parse_turtle
+from kg.resources import quality_checks, shapes_file
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +19,7 @@ def load_shapes() -> Graph:
 
     :raises LoadError: if the file does not parse.
     """
-    return _parse_files([shapes_file()])
+    return parse_turtle([shapes_file()])
 
 
 def check_ontology() -> list[tuple[str, dict]]:

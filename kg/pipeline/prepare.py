@@ -20,6 +20,7 @@ from kg import cache
 from kg.errors import KgError, LoadError
 from kg.pipeline.articles import raise_collected, union
 from kg.rdf.canonical import as_quads
+from kg.resources import ontology_files
 
 
 @dataclass
@@ -73,16 +74,19 @@ def prepare_article(article, graph=None) -> PreparedArticle:
 
 
 #: The modules whose code makes a loaded article's N-Quads: what ``import kg.annotate.loader`` imports (a test keeps the
-#: list complete), this module and the term conversion of kg.rdf.canonical.
+#: list complete), this module and the term conversion of kg.rdf.canonical. The loader also reads its vocabulary
+#: off the ontology, so the ontology's files are part of the key too.
 LOADING_CODE = ("annotate.annotations", "errors", "annotate.loader", "rdf.namespaces", "rdf.prefixes",
-                "annotate.sourcefile", "pipeline.prepare", "rdf.canonical")
+                "annotate.sourcefile", "pipeline.prepare", "rdf.canonical", "annotate.vocabulary", "annotate.kinds",
+                "rdf.ontology", "resources")
 
 
 @lru_cache(maxsize=1)
 def _code_digest() -> bytes:
     """The loading code's source and place: a change to any of it makes every cached article stale."""
     package = Path(__file__).resolve().parents[1]
-    sources = (package.joinpath(*m.split(".")).with_suffix(".py").read_bytes() for m in LOADING_CODE)
+    sources = [package.joinpath(*m.split(".")).with_suffix(".py").read_bytes() for m in LOADING_CODE]
+    sources += [path.read_bytes() for path in ontology_files()]
     return cache.digest(str(package).encode(), *sources).encode()
 
 

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, SKOS, XSD
 
-from kg.check.shacl import load_ontology
+from kg.check.ontology import load_ontology
 from kg.rdf.namespaces import FP, FPK
 
 REPO = Path(__file__).resolve().parents[2]

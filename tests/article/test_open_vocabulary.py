@@ -1,0 +1,187 @@
+"""Annotations of any conflict: entity types and properties come from the ontology, a corpus adds its own kinds
+in a checked ``kinds`` section, any CAMEO code is usable, and events named by a shared key are one resource
+across articles while each article's claims stay in its own graphs."""
+
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from kg.annotate.loader import load_article
+from kg.check.shacl import validate_graph
+from kg.errors import AnnotationError
+from kg.rdf.namespaces import FP, FPK, FPR, graph_iri
+from kg.reason.reasoning import reason
+
+TEXT = ("By Ann Analyst\n"
+        "The militia, armed by Tehran, attacked shipping. Moscow left the grain deal in July. "
+        "Singapore hosted the talks.\n")
+
+HEAD = """\
+    document:
+      id: {doc}
+      text: article.txt
+      kind: {kind}
+      author: AnnAnalyst
+      title: A test article
+    entities:
+      AnnAnalyst: {{type: Person, label: Ann Analyst}}
+      Iran: {{type: State, label: Iran, wikidata: Q794, iso3: IRN}}
+      Russia: {{type: State, label: Russia, wikidata: Q159, iso3: RUS}}
+      Singapore: {{type: [State, City], label: Singapore, wikidata: Q334, iso3: SGP}}
+      Beijing: {{type: [City, Province], label: Beijing, wikidata: Q956}}
+      China: {{type: State, label: China, wikidata: Q148, iso3: CHN}}
+      Militia: {{type: NonStateArmedGroup, label: the militia}}
+      MilitiaCommander: {{type: Person, label: the militia's commander}}
+      GrainDeal: {{type: Agreement, label: the grain deal}}
+      exit: {{type: PolicyAction, label: Russia leaves the grain deal, key: grain-deal-exit-2023}}
+      shipping-war: {{type: ArmedConflict, label: attacks on shipping}}
+"""
+CLAIMS = """\
+    claims:
+      - id: sponsor
+        kind: reported-fact
+        holder: AnnAnalyst
+        quote: "The militia, armed by Tehran, attacked shipping."
+        statement: Iran arms the militia, which attacked shipping.
+        facts:
+          - [Militia, sponsoredBy, Iran]
+          - [MilitiaCommander, leaderOf, Militia]
+          - [shipping-war, hasParticipant, Militia]
+      - id: exit
+        kind: reported-fact
+        holder: AnnAnalyst
+        quote: "Moscow left the grain deal in July."
+        statement: Russia left the grain deal in July.
+        facts:
+          - [Russia, partyTo, GrainDeal]
+          - [exit, hasActor, Russia]
+          - [exit, sourceActor, Russia]
+          - [exit, instrument, GrainDeal]
+          - [exit, actionKind, fpk:cameo-160]
+          - [exit, dateAsStated, July]
+    background:
+      - fact: [Beijing, partOf, China]
+        note: Beijing is a province-level municipality of China.
+"""
+
+
+def write(tmp_path: Path, body: str, name: str = "a.yaml") -> Path:
+    """An annotation ``name`` beside the test article in ``tmp_path``."""
+    (tmp_path / "article.txt").write_text(TEXT, encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(dedent(body), encoding="utf-8")
+    return path
+
+
+def annotation(doc="world-test", kind="fpk:BlogPost", kinds="", claims=CLAIMS) -> str:
+    return dedent(HEAD.format(doc=doc, kind=kind)) + dedent(kinds) + dedent(claims)
+
+
+def rules_of(exc: AnnotationError) -> list[str]:
+    return [v.rule for v in exc.violations] if exc.violations else [exc.rule]
+
+
+def test_new_classes_and_properties_load_validate_and_reason(tmp_path):
+    """Armed groups with a sponsor and a leader, agreements with parties, dyadic actions on an instrument, a
+    city-state and a province-level city: loaded without a loader table, SHACL-valid and consistent."""
+    article = load_article(write(tmp_path, annotation()))
+    union = article.union()
+    assert (FPR.Militia, RDF.type, FP.NonStateArmedGroup) in union
+    assert (FPR.MilitiaCommander, FP.leaderOf, FPR.Militia) in union
+    assert (FPR.GrainDeal, RDF.type, FP.Agreement) in union
+    result = validate_graph(article.dataset, origins=article.origins)
+    assert result.conforms, [str(v) for v in result.violations]
+    reasoned = reason(union)
+    assert reasoned.consistent, reasoned.explanation
+    assert (FPR.Militia, RDF.type, FP.Actor) in reasoned.inferred
+
+
+def test_a_key_makes_an_event_one_resource_across_articles(tmp_path):
+    """Two articles naming an action with the same key speak of one IRI, each keeping its facts in its own graph."""
+    first = load_article(write(tmp_path, annotation(doc="first"), "first.yaml"))
+    second = load_article(write(tmp_path, annotation(doc="second"), "second.yaml"))
+    shared = FPR["action/grain-deal-exit-2023"]
+    for article in (first, second):
+        assertions = article.dataset.graph(graph_iri(article.doc_id, "assertions"))
+        assert (shared, FP.sourceActor, FPR.Russia) in assertions
+        assert (shared, FP.actionKind, FPK["cameo-160"]) in assertions
+    local = FPR["first/event/shipping-war"]
+    assert (local, RDF.type, FP.ArmedConflict) in first.union()
+    assert not list(second.union().triples((local, None, None)))
+
+
+KINDS = """\
+    kinds:
+      ConstructedExample:
+        scheme: PublicationKinds
+        label: constructed example article
+        definition: An article written for a project as a realistic example, not published elsewhere.
+      FoodSecurity:
+        scheme: InterestKinds
+        label: food security
+        definition: Reliable access to enough affordable food for a population.
+"""
+
+
+def test_kinds_section_adds_concepts_to_open_schemes(tmp_path):
+    """Concepts declared under 'kinds' are usable as the document's kind and in facts, and are written to the
+    background graph with their scheme, label and definition; the result validates."""
+    claims = CLAIMS.split("    background:")[0] + (
+        "      - id: food\n"
+        "        kind: assessment\n"
+        "        holder: AnnAnalyst\n"
+        '        quote: "Singapore hosted the talks."\n'
+        "        statement: Singapore hosted talks on food security.\n"
+        "        facts:\n"
+        "          - [iran-food, interestKind, fpk:FoodSecurity]\n"
+        "          - [iran-food, interestOf, Iran]\n") + "    background:" + CLAIMS.split("    background:")[1]
+    body = annotation(kind="fpk:ConstructedExample", kinds=KINDS, claims=claims).replace(
+        "  shipping-war:", "  iran-food: {type: Interest, label: Iran's food security}\n  shipping-war:")
+    article = load_article(write(tmp_path, body))
+    background = article.dataset.graph(graph_iri("world-test", "background"))
+    assert (FPK.FoodSecurity, SKOS.inScheme, FPK.InterestKinds) in background
+    assert (FPK.ConstructedExample, SKOS.prefLabel, Literal("constructed example article", lang="en")) in background
+    assert (FPR["world-test"], FP.publicationKind, FPK.ConstructedExample) in article.union()
+    result = validate_graph(article.dataset, origins=article.origins)
+    assert result.conforms, [str(v) for v in result.violations]
+
+
+@pytest.mark.parametrize("kinds,rule", [
+    ("kinds:\n  RefugeeCrisis: {scheme: ConcernKinds, label: mass flight, definition: People flee.}\n", "kind-clash"),
+    ("kinds:\n  MassFlight: {scheme: ConcernKinds, label: Refugee Crisis, definition: People flee.}\n", "kind-clash"),
+    ("kinds:\n  Blockade: {scheme: ActionKinds, label: blockade, definition: Ports are closed.}\n", "kind-scheme"),
+    ("kinds:\n  blockade: {scheme: ConcernKinds, label: blockade, definition: Ports are closed.}\n", "wrong-type"),
+], ids=["existing-concept", "existing-label", "closed-scheme", "lower-case-id"])
+def test_kinds_that_clash_are_refused_with_their_line(tmp_path, kinds, rule):
+    """A kind reusing an ontology concept's IRI or label, or extending a closed scheme, is refused with a rule."""
+    with pytest.raises(AnnotationError) as err:
+        load_article(write(tmp_path, annotation(kinds=kinds)))
+    assert rule in rules_of(err.value)
+    assert all(v.line for v in (err.value.violations or [err.value]))
+
+
+def test_a_concept_nobody_defines_is_refused(tmp_path):
+    """An fpk: concept neither in the ontology nor under 'kinds' is an unknown concept, at its line."""
+    body = annotation(kind="fpk:NewsAnalysis")
+    with pytest.raises(AnnotationError) as err:
+        load_article(write(tmp_path, body))
+    assert rules_of(err.value) == ["unknown-concept"] and "fpk:NewsAnalysis" in str(err.value)
+
+
+def test_properties_the_loader_writes_itself_are_not_facts(tmp_path):
+    """A claim's own properties (fp:about, fp:statedIn) cannot be written as facts: they are unknown properties."""
+    claims = CLAIMS.replace("          - [Russia, partyTo, GrainDeal]", "          - [Russia, about, GrainDeal]")
+    with pytest.raises(AnnotationError) as err:
+        load_article(write(tmp_path, annotation(claims=claims)))
+    assert rules_of(err.value) == ["unknown-property"]
+
+
+def test_a_key_on_a_shared_thing_is_refused(tmp_path):
+    """A state is already shared as fpr:{id}; giving it a key is a mistake, reported at its line."""
+    body = annotation().replace("label: Russia, wikidata: Q159", "label: Russia, key: russia, wikidata: Q159")
+    with pytest.raises(AnnotationError) as err:
+        load_article(write(tmp_path, body))
+    assert rules_of(err.value) == ["wrong-type"] and "'key'" in str(err.value)
