@@ -13,6 +13,7 @@ import yaml
 
 from kg.rdf.namespaces import FPR, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.reason.reasoning import reason
+from kg.annotate.loader import load_article
 from kg.check.ontology import load_ontology
 
 DOC = "mibae-2018-china-north-korea"
@@ -32,12 +33,21 @@ def short(term) -> str | None:
     return text
 
 
-@pytest.fixture(scope="module")
-def store(article, ontology_dir):
-    result = reason(article.union())
+#: The three articles of the cross-article questions (cq21-cq23), named so that other articles in seeds/ do not
+#: change their answers.
+CORPUS = ("mibae-2018-china-north-korea", "varga-2023-black-sea-grain-deal", "karimi-2022-iran-nuclear-file")
+
+
+def built_store(*articles) -> ox.Store:
+    """A store laid out as `kg build` lays it out: the articles' graphs, fpg:ontology and fpg:inferred."""
+    union = articles[0].union()
+    for other in articles[1:]:
+        union += other.union()
+    result = reason(union)
     assert result.consistent, result.explanation
     st = ox.Store()
-    st.load(article.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    for article in articles:
+        st.load(article.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     st.load(load_ontology().serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
             to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)))
     st.load(result.inferred.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
@@ -45,14 +55,29 @@ def store(article, ontology_dir):
     return st
 
 
-@pytest.fixture(scope="module")
-def ask(store, ontology_dir):
+def asker(store, ontology_dir):
     def run(name: str) -> list[dict]:
         [path] = ontology_dir.glob(f"queries/{name}-*.rq")
         solutions = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
         names = [v.value for v in solutions.variables]
         return [{n: short(row[n]) for n in names} for row in solutions]
     return run
+
+
+@pytest.fixture(scope="module")
+def store(article, ontology_dir):
+    return built_store(article)
+
+
+@pytest.fixture(scope="module")
+def ask(store, ontology_dir):
+    return asker(store, ontology_dir)
+
+
+@pytest.fixture(scope="module")
+def corpus_ask(seeds_dir, ontology_dir):
+    """The competency questions over the three seed articles built together."""
+    return asker(built_store(*(load_article(seeds_dir / f"{name}.yaml") for name in CORPUS)), ontology_dir)
 
 
 def test_cq01_china_puts_stability_first(ask):
@@ -112,13 +137,14 @@ def test_cq07_claims_by_kind_match_the_annotation(ask, seed_annotation):
 
 
 def test_cq08_dated_events(ask):
-    """The four dated events, with the date as worded, the full date, the place and the participants."""
+    """The dated events (the Xi-Kim summit twice: Kim's visit and Xi's hosting), with the date as worded, the full date, the place and the participants."""
     rows = {(r["event"], r["date"], r["dateAsStated"], r["place"]): set((r["participants"] or "").split())
             for r in ask("cq08") if r["date"]}
     people = {name: f"{FPR}{name}" for name in ("XiJinping", "ShinzoAbe", "KimJongUn", "DonaldTrump")}
     assert rows == {
         ("event/abe-xi-summit", "2018-10-26", "October 26", "Beijing"): {people["ShinzoAbe"], people["XiJinping"]},
         ("event/xi-kim-summit", "2018-03", "March", "Beijing"): {people["XiJinping"], people["KimJongUn"]},
+        ("event/xi-hosts-kim", "2018-03", "March", "Beijing"): {people["XiJinping"], people["KimJongUn"]},
         ("event/singapore-summit", "2018-06-12", "June 12", "Singapore"): {people["DonaldTrump"],
                                                                            people["KimJongUn"]},
         ("event/nk-70th-anniversary", "2018-09-09", "September", "Pyongyang"): set(),
@@ -218,3 +244,52 @@ def test_cq20_inferred_links_and_inverses(ask):
     assert ("concern/refugee-crisis", "fp:linkedToActionsOf", "UnitedStates") in rows
     assert ("concern/nuclear-accident", "fp:linkedToActionsOf", "NorthKorea") in rows
     assert ("concern/economic-harm", "fp:concernOf", "China") in rows
+
+
+def documents_of(row) -> set[str]:
+    """The document ids of a row's space-separated ``documents`` IRIs."""
+    return {d.removeprefix(str(FPR)) for d in row["documents"].split()}
+
+
+def test_cq21_states_in_several_articles_by_their_wikidata_item(ask, corpus_ask):
+    """The United States is in all three articles, China in the Korea and Iran ones, Russia in the Black Sea and
+    Iran ones, found through their Wikidata items; one article alone has no such state."""
+    assert ask("cq21") == []
+    found = {r["item"]: documents_of(r) for r in corpus_ask("cq21")}
+    korea, grain, iran = CORPUS
+    assert found == {"http://www.wikidata.org/entity/Q30": {korea, grain, iran},
+                     "http://www.wikidata.org/entity/Q148": {korea, iran},
+                     "http://www.wikidata.org/entity/Q159": {grain, iran}}
+
+
+def test_cq22_every_recommendation_by_whom_to_whom(ask, corpus_ask):
+    """Every recommendation of the three articles with its author and addressees, each in its own article."""
+    rows = corpus_ask("cq22")
+    by_claim = {}
+    for r in rows:
+        by_claim.setdefault((r["document"], r["recommendation"].rsplit("/", 1)[1], r["by"]), set()).add(r["to"])
+    korea, grain, iran = CORPUS
+    assert {k: v for k, v in by_claim.items() if k[0] != korea} == {
+        (grain, "do-not-wait", "ElenaVarga"): {f"{grain}/group/western-governments"},
+        (grain, "expand-routes", "ElenaVarga"): {"UnitedStates", "EuropeanUnion"},
+        (grain, "keep-channel-open", "ElenaVarga"): {"Turkey", "UnitedNations"},
+        (iran, "offer-phased-relief", "OmidKarimi"): {"UnitedStates", "UnitedKingdom", "France", "Germany"},
+        (iran, "restore-access", "OmidKarimi"): {"Iran"}}
+    korean = {k: v for k, v in by_claim.items() if k[0] == korea}
+    assert len(korean) == len({r["recommendation"] for r in ask("cq22")}) >= 4
+    assert {k[2] for k in korean} == {"TaisukeMibae"}
+
+
+def test_cq23_actions_by_cameo_root_across_articles(ask, corpus_ask):
+    """Actions of each CAMEO root with its quad class, and the articles reporting them: consult (04) and reduce
+    relations (16) in all three, fight (19) only over the Black Sea."""
+    korea, grain, iran = CORPUS
+    seed = {r["code"] for r in ask("cq23")}
+    assert seed == {"02", "04", "11", "15", "16"}
+    rows = {r["code"]: r for r in corpus_ask("cq23")}
+    documents = {code: documents_of(r) for code, r in rows.items()}
+    assert documents == {"02": {korea}, "03": {grain}, "04": {korea, grain, iran}, "05": {grain, iran},
+                         "06": {grain}, "07": {iran}, "08": {iran}, "10": {grain}, "11": {korea},
+                         "12": {iran}, "15": {korea}, "16": {korea, grain, iran}, "19": {grain}}
+    assert (rows["19"]["name"], rows["19"]["quadClass"]) == ("Fight", "4")
+    assert (rows["04"]["name"], rows["04"]["quadClass"]) == ("Consult", "1")
