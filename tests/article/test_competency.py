@@ -293,3 +293,20 @@ def test_cq23_actions_by_cameo_root_across_articles(ask, corpus_ask):
                          "12": {iran}, "15": {korea}, "16": {korea, grain, iran}, "19": {grain}}
     assert (rows["19"]["name"], rows["19"]["quadClass"]) == ("Fight", "4")
     assert (rows["04"]["name"], rows["04"]["quadClass"]) == ("Consult", "1")
+
+
+def test_cq24_dyadic_events_with_plover_and_quad_class(ask, corpus_ask):
+    """Events as event data rows: Kim's visit (042) and Xi's hosting (043) of the March summit, each with its
+    source and target, PLOVER category and quad class derived from the code; across articles the grain-deal exit
+    and the JCPOA withdrawal, both shared by their keys."""
+    row = ("event", "source", "target", "code", "plover", "quadClass", "date", "place")
+    seed = {tuple(r[c] for c in row) for r in ask("cq24")}
+    assert seed == {("event/xi-kim-summit", "KimJongUn", "XiJinping", "042", "CONSULT", "1", "2018-03", "Beijing"),
+                    ("event/xi-hosts-kim", "XiJinping", "KimJongUn", "043", "CONSULT", "1", "2018-03", "Beijing")}
+    corpus = {tuple(r[c] for c in row) for r in corpus_ask("cq24")}
+    assert {("action/black-sea-grain-initiative-exit-2023", "Russia", "Ukraine", "160", "SANCTION", "4",
+             "2023-07-17", None),
+            ("action/us-jcpoa-withdrawal-2018", "UnitedStates", "Iran", "160", "SANCTION", "4", "2018-05-08", None),
+            ("varga-2023-black-sea-grain-deal/action/odesa-port-strikes", "Russia", "Ukraine", "195", "ASSAULT", "4",
+             None, "Odesa")} <= corpus
+    assert seed <= corpus
