@@ -119,7 +119,7 @@ def plan(fronts: int, workers: int, cpus: int) -> tuple[int, list[int]]:
 def front_app():
     """The WSGI app of one front (Granian calls this in each worker process it forks)."""
     settings, source, store, version, sizes, started = _SERVING
-    with started.get_lock():  # which share of the query processes is this front's (a respawned front: the same)
+    with started.get_lock():  # which share of the query processes is this front's (a respawned one: the next)
         size = sizes[started.value % len(sizes)]
         started.value += 1
     handler = QueryHandler(settings, store)
