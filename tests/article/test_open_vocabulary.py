@@ -185,3 +185,21 @@ def test_a_key_on_a_shared_thing_is_refused(tmp_path):
     with pytest.raises(AnnotationError) as err:
         load_article(write(tmp_path, body))
     assert rules_of(err.value) == ["wrong-type"] and "'key'" in str(err.value)
+
+
+def test_seed_articles_agree_on_the_things_they_share(seeds_dir):
+    """Where the seed articles declare the same shared thing (a state, a person, a body), they give it the same
+    label, Wikidata item and ISO code, so that their graphs join on one IRI without contradicting each other."""
+    names = ("mibae-2018-china-north-korea", "varga-2023-black-sea-grain-deal", "karimi-2022-iran-nuclear-file")
+    seen: dict[str, dict] = {}
+    shared = 0
+    for name in names:
+        for eid, entity in load_article(seeds_dir / f"{name}.yaml").annotation.entities.items():
+            if entity.segment is not None:
+                continue
+            described = {"label": entity.label, "wikidata": entity.wikidata, "iso3": entity.iso3}
+            if eid in seen:
+                shared += 1
+                assert seen[eid] == described, (name, eid)
+            seen.setdefault(eid, described)
+    assert shared >= 5  # the United States, China, Russia, the UN Security Council, Donald Trump ...
