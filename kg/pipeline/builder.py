@@ -36,6 +36,7 @@ import pyoxigraph as ox
 
 from kg.errors import InconsistencyError, InvalidDataError, LoadError, ShapeViolation, UsageError
 from kg.rdf.namespaces import FP, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kg.pipeline.corpus import disagreements
 from kg.pipeline.articles import flatten, load_articles, rdflib_graph, union
 from kg.pipeline.prepare import PreparedArticle, prepare_article, prepare_in_parallel
 from kg.pipeline.rdfinput import read_rdf_graph
@@ -176,6 +177,9 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     if not result.consistent:
         raise InconsistencyError("the ontology and the data are inconsistent",
                                  violations=[line for line in result.explanation.splitlines() if line.strip()])
+    found = disagreements(data) if len(prepared) > 1 else []
+    if found:
+        raise InvalidDataError("the articles give a shared resource different identifiers", violations=found)
     timings["reason"] = result.seconds if child is not None else time.perf_counter() - t
     if progress:
         progress("reason", timings["reason"], f"consistent, {len(result.inferred)} inferred triples")

@@ -203,3 +203,21 @@ def test_seed_articles_agree_on_the_things_they_share(seeds_dir):
                 assert seen[eid] == described, (name, eid)
             seen.setdefault(eid, described)
     assert shared >= 5  # the United States, China, Russia, the UN Security Council, Donald Trump ...
+
+
+def test_a_build_refuses_articles_that_identify_a_shared_thing_differently(tmp_path):
+    """Two articles that give fpr:Russia different Wikidata items stop the build with one line naming both
+    graphs; the same two articles agreeing build, with the keyed action shared."""
+    from kg.errors import InvalidDataError
+    from kg.pipeline.builder import build
+
+    first = write(tmp_path, annotation(doc="first"), "first.yaml")
+    second = write(tmp_path, annotation(doc="second").replace("wikidata: Q159", "wikidata: Q212"), "second.yaml")
+    with pytest.raises(InvalidDataError) as err:
+        build([first, second], store_dir=tmp_path / "store", jobs=1)
+    assert err.value.violations == [
+        "fpr:Russia skos:exactMatch: wd:Q159 in fpg:first/background, wd:Q212 in fpg:second/background"]
+    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())
+    second.write_text(dedent(annotation(doc="second")), encoding="utf-8")
+    report = build([first, second], store_dir=tmp_path / "store", jobs=1)
+    assert report.articles == ["first", "second"]
