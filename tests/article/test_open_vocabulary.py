@@ -221,3 +221,17 @@ def test_a_build_refuses_articles_that_identify_a_shared_thing_differently(tmp_p
     second.write_text(dedent(annotation(doc="second")), encoding="utf-8")
     report = build([first, second], store_dir=tmp_path / "store", jobs=1)
     assert report.articles == ["first", "second"]
+
+
+@pytest.mark.parametrize("name", ["varga-2023-black-sea-grain-deal", "karimi-2022-iran-nuclear-file"])
+def test_constructed_articles_conform_with_views_predictions_and_recommendations(seeds_dir, name):
+    """Each constructed example loads, conforms to the shapes and has at least 12 claims, among them views of
+    actors other than the author, predictions and recommendations."""
+    article = load_article(seeds_dir / f"{name}.yaml")
+    result = validate_graph(article.dataset, origins=article.origins)
+    assert result.conforms, [str(v) for v in result.violations]
+    claims = article.annotation.claims
+    author = article.annotation.document.author
+    assert len(claims) >= 12
+    assert any(set(c.holders) - {author} for c in claims)
+    assert {"prediction", "recommendation", "belief", "reported-fact"} <= {c.kind for c in claims}
