@@ -2,8 +2,9 @@
 with a key), and then they must not contradict each other about who it is.
 
 Each article is validated alone (SHACL never spans two articles), so this is the one place where a corpus is
-looked at as a whole: a shared resource given two different Wikidata items or ISO codes by two articles is
-refused, naming both graphs. (Different labels are allowed: they are each encoder's wording.)
+looked at as a whole: a shared resource given two different Wikidata items or ISO codes by two articles, or a
+kind (``kinds`` section) declared by two articles with different schemes, labels or definitions, is refused,
+naming both graphs. (Different ``rdfs:label`` of an entity are allowed: they are each encoder's wording.)
 
 >>> import pyoxigraph as ox
 >>> quad = lambda item, doc: ox.Quad(ox.NamedNode("https://w3id.org/fpkg/resource/Turkey"),
@@ -22,11 +23,14 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from kg.rdf.namespaces import FP, FPG, FPR, SKOS, WD
+from kg.rdf.namespaces import FP, FPG, FPK, FPR, SKOS, WD
 
-#: Properties that identify a shared thing: one value per resource across the corpus.
-IDENTIFYING = {str(SKOS.exactMatch): "skos:exactMatch", str(FP.iso3166Alpha3): "fp:iso3166Alpha3"}
-_SHORT = ((str(FPR), "fpr:"), (str(WD), "wd:"), (str(FPG), "fpg:"))
+#: Properties that identify a shared thing, one value per resource across the corpus: an entity's Wikidata item and
+#: ISO code, and a kind's scheme, label and definition (a kind two annotations declare must be one concept).
+IDENTIFYING = {str(SKOS.exactMatch): "skos:exactMatch", str(FP.iso3166Alpha3): "fp:iso3166Alpha3",
+               str(SKOS.inScheme): "skos:inScheme", str(SKOS.prefLabel): "skos:prefLabel",
+               str(SKOS.definition): "skos:definition"}
+_SHORT = ((str(FPR), "fpr:"), (str(WD), "wd:"), (str(FPG), "fpg:"), (str(FPK), "fpk:"))
 
 
 def _short(term) -> str:

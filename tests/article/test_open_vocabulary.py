@@ -235,3 +235,17 @@ def test_constructed_articles_conform_with_views_predictions_and_recommendations
     assert len(claims) >= 12
     assert any(set(c.holders) - {author} for c in claims)
     assert {"prediction", "recommendation", "belief", "reported-fact"} <= {c.kind for c in claims}
+
+
+def test_a_build_refuses_two_articles_declaring_one_kind_differently(tmp_path):
+    """A kind declared by two annotations must be one concept: different labels stop the build, naming both."""
+    from kg.errors import InvalidDataError
+    from kg.pipeline.builder import build
+
+    first = write(tmp_path, annotation(doc="first", kinds=KINDS), "first.yaml")
+    second = write(tmp_path, annotation(doc="second", kinds=KINDS.replace("label: food security",
+                                                                          "label: food supply")), "second.yaml")
+    with pytest.raises(InvalidDataError) as err:
+        build([first, second], store_dir=tmp_path / "store", jobs=1)
+    assert err.value.violations == ['fpk:FoodSecurity skos:prefLabel: "food security" in fpg:first/background, '
+                                    '"food supply" in fpg:second/background']
