@@ -109,6 +109,8 @@ def test_quality_checks_find_nothing():
     ("deprecated-without-replacement", "fp:Summit owl:deprecated true ."),
     ("undeclared-term", "fp:Summit rdfs:subClassOf <http://example.org/Undeclared> ."),
     ("concept-without-scheme", "fpk:broken a skos:Concept ."),
+    ("broken-hierarchy", "fpk:ActionKinds skos:hasTopConcept fpk:02 ."),
+    ("broken-hierarchy", "fpk:cameo-0254 skos:broader fpk:cameo-02 ."),
 ], ids=lambda x: x if "-" in x and " " not in x else "")
 def test_each_check_catches_what_it_is_for(onto, check, broken):
     """Each quality check returns a row once the ontology is given the defect it looks for."""
