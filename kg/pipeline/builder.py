@@ -109,7 +109,7 @@ def _file_info(path: Path) -> dict:
 
 
 #: Above this many data triples ``reasoner="auto"`` uses :mod:`kg.reason.rules` instead of HermiT over the data:
-#: one HermiT call took 41-77 s and up to 1.6 GB at 100k triples, and cannot take 1M within its 2 GB heap.
+#: HermiT's time and memory grow too fast beyond it (measurements: docs/architecture.md).
 HERMIT_MAX_TRIPLES = 30_000
 
 

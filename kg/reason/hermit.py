@@ -5,8 +5,8 @@ owlready2 provides HermiT's files; this module finds them without importing it. 
 before ``HermiT.jar``), but with ``-c -I -Y`` only; see :mod:`kg.reason.reasoning` for why.
 
 Most of a short HermiT run is the JVM loading and verifying ~2,500 OWLAPI and HermiT classes. A class-data
-sharing (AppCDS) archive of them, JDK 12+, made once per machine, cut HermiT on the seed article from 2.6-3.3 s
-to 1.9-2.4 s wall (CPU 1.9-2.2 s -> 1.3-1.5 s), same output. How it is kept simple and safe:
+sharing (AppCDS) archive of them, JDK 12+, made once per machine, saves about a third of it with the same output
+(measurements: docs/architecture.md). How it is kept simple and safe:
 
 - the archive lives in ``<hermit_cds_dir>/<key>`` (:mod:`kg.settings`: ``$XDG_CACHE_HOME/fpkg/hermit-cds``;
   ``KG_HERMIT_CDS=0`` turns it off), ``<key>`` a hash of the Java executable and the HermiT files, so an upgrade starts afresh;

@@ -3,16 +3,12 @@
 HermiT runs in Java (``java`` must be on the PATH); owlready2 provides it and is imported by :mod:`kg.reason.hermit`
 only (the server never needs it). HermiT's command line is run directly (:mod:`kg.reason.hermit`), with owlready2's own
 ``JAVA_EXE`` and HermiT build (with its ``-Y`` option), instead of through ``owlready2.sync_reasoner_hermit``,
-because that call cost more than the reasoning itself. Measured on the seed article (2 cores, load average ~5):
-sync_reasoner_hermit always asks for ``-c -O -D -I -Y``; object and data property classification (``-O -D``),
-which nothing here uses, cost ~1 s of the JVM's time, and owlready2's own work (loading the input into its
-SQLite world, saving it back to a file, applying the results, reading them out as rdflib triples) 1.2-1.7 s of
-Python. Running ``-c -I -Y`` on the pruned input below and reading its ``Type(...)`` and property-instance lines
-(with the JVM's class archive of :mod:`kg.reason.hermit`) takes reason() alone from 4.2-5.5 s to 1.7-1.9 s, with the
-same consistency verdicts and the same inferred triples (the build's exports compared byte for byte).
+because that call cost more than the reasoning itself: it always asks for property classification
+(``-O -D``), which nothing here uses, and round-trips the data through owlready2's SQLite world. This module runs
+``-c -I -Y`` on the pruned input below and reads its ``Type(...)`` and property-instance lines: the same
+consistency verdicts and inferred triples (measurements: docs/architecture.md).
 
-The input is also pruned of what carries no OWL meaning here (3,610 -> 1,320 triples on the seed, HermiT
-2.2 s -> 1.7 s CPU): annotation assertions (labels, definitions: no logical meaning); the Web Annotation plumbing
+The input is also pruned of what carries no OWL meaning here: annotation assertions (labels, definitions: no logical meaning); the Web Annotation plumbing
 (nodes typed only with ``oa:`` classes: anchors, targets, selectors) and the links to them; and values of
 properties whose only axiom is a domain (and range) that the subject (and object) already has by an asserted type,
 e.g. a typed claim's ``fp:about``, ``fp:asserts``, ``fp:statement`` or a paragraph's ``fp:text``: such a triple
