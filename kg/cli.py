@@ -1,4 +1,4 @@
-"""The ``kg`` command: build, validate, query, export, stats, diagram, serve.
+"""The ``kg`` command: build, validate, query, export, link, push, stats, diagram, serve.
 
 Exit codes: 0 success; 1 invalid data (a bad annotation, a SHACL violation, an inconsistency); 2 usage or load
 error (bad arguments, unreadable input, no store built yet, a query that does not parse). Errors go to standard
@@ -23,7 +23,8 @@ from kg.errors import KgError, QueryError, StoreError, UsageError
 from kg.settings import Settings, activate, current
 
 QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "ttl", "nt")
-EXPORT_FORMATS = ("turtle", "trig", "jsonld", "nt")
+EXPORT_FORMATS = ("turtle", "trig", "jsonld", "nt", "nq")
+ROLE_FLAGS = ("assertions", "background", "provenance", "inferred", "ontology", "linked")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -235,12 +236,89 @@ def _answer_query(args, result) -> int:
 def cmd_export(args) -> int:
     import pyoxigraph as ox
 
-    from kg.rdf.export import export
     from kg.rdf.store import dataset_path
 
     quads = ox.parse(path=str(dataset_path(args.store_dir)), format=ox.RdfFormat.N_QUADS)
-    export(quads, args.format, args.output if args.output and args.output != "-" else sys.stdout.buffer)
+    if args.events:
+        return _export_events(quads, args)
+    if args.format is None:
+        raise UsageError("give --format (turtle, trig, jsonld, nt, nq) or --events FILE")
+    from kg.rdf.export import export
+    from kg.rdf.select import select
+
+    roles = [r for r in ROLE_FLAGS if getattr(args, f"role_{r}")]
+    chosen = args.graph or roles or not args.ontology or not args.text
+    if chosen:
+        quads = select(quads, graphs=[_expand(g) for g in args.graph or ()], roles=roles, ontology=args.ontology,
+                       text=args.text)
+    to_file = args.output and args.output != "-"
+    export(quads, args.format, args.output if to_file else sys.stdout.buffer)
+    if to_file and chosen:
+        # A selection gets its own description beside it: the build's void.ttl describes the whole dataset.
+        from kg.rdf.describe import void_turtle
+        from kg.rdf.files import atomic_write
+        from kg.rdf.store import read_build_info
+
+        atomic_write(f"{args.output}.void.ttl", void_turtle(list(quads), build=read_build_info(args.store_dir)))
     return 0
+
+
+def _export_events(quads, args) -> int:
+    import pyoxigraph as ox
+
+    from kg.rdf.events import events_csv
+
+    store = ox.Store()
+    store.bulk_extend(quads)
+    body = events_csv(store, include_non_actual=args.include_non_actual)
+    if args.events == "-":
+        sys.stdout.buffer.write(body)
+    else:
+        from kg.rdf.files import atomic_write
+
+        atomic_write(args.events, body)
+    return 0
+
+
+def cmd_link(args) -> int:
+    from kg.pipeline.link import link
+
+    query = _query_text(args.query) if args.query else None
+    report = link(args.source, args.store_dir, name=args.name, query=query, timeout=args.timeout)
+    print(f"linked {report.triples} triples from {report.source} into <{report.graph}>")
+    print(f"  {report.resources} resources; {report.coinciding} coincide with ours: {report.same_iri} same IRI, "
+          f"{report.same_wikidata} same Wikidata item, {report.declared} by owl:sameAs/skos:exactMatch")
+    return 0
+
+
+def cmd_push(args) -> int:
+    import pyoxigraph as ox
+
+    from kg.rdf.push import push
+    from kg.rdf.remote import RemoteStore
+    from kg.rdf.store import dataset_path
+
+    remote = RemoteStore(args.endpoint, update_url=args.update, graph_store_url=args.graph_store,
+                         user=args.user, password=args.password, timeout=args.timeout)
+    quads = list(ox.parse(path=str(dataset_path(args.store_dir)), format=ox.RdfFormat.N_QUADS))
+    report = push(quads, remote, batch=args.batch, union=args.union_default_graph,
+                  progress=None if args.quiet else _push_progress)
+    if not args.quiet:
+        sys.stderr.write("\n")
+    print(f"pushed {report.triples} triples in {len(report.graphs)} graphs to {remote.url} in {report.seconds:.2f} s "
+          f"({report.triples / max(report.seconds, 1e-9):,.0f} triples/s, {report.requests} requests); counts match")
+    if report.union_written:
+        print(f"wrote the union of all graphs ({report.union_written} triples) into the default graph")
+    if report.union_note:
+        _stderr(f"kg push: note: {report.union_note}")
+    return 0
+
+
+def _push_progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\rkg push: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} triples")
+    sys.stderr.flush()
 
 
 STATS_CLASSES = """
@@ -270,9 +348,15 @@ def cmd_stats(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from kg.rdf.remote import is_remote
     from kg.rdf.store import DATASET_FILE, resolve_store_dir
     from kg.web.front import serve
 
+    if is_remote(args.store):
+        # Front a remote SPARQL 1.1 store (the app opens it): nothing local is read or built.
+        s = current()
+        serve(s.host, s.port, str(s.store_dir), persistent_path=args.store, workers=s.workers, timeout=s.timeout)
+        return 0
     if not (resolve_store_dir(args.store_dir) / DATASET_FILE).is_file():
         raise StoreError("nothing built here yet: run `kg build` first (or `make run`, which builds and serves)",
                          file=str(resolve_store_dir(args.store_dir) / DATASET_FILE))
@@ -306,8 +390,9 @@ def make_parser() -> argparse.ArgumentParser:
     common.add_argument("--store-dir", metavar="DIR",
                         help="store directory (default: $KG_STORE_DIR, else .kg in the current directory)")
     persistent = argparse.ArgumentParser(add_help=False)
-    persistent.add_argument("--store", metavar="PATH",
-                            help="use a persistent on-disk database at PATH instead of loading into memory")
+    persistent.add_argument("--store", metavar="PATH|URL",
+                            help="use a persistent on-disk database at PATH instead of loading into memory; for "
+                                 "serve, a remote SPARQL 1.1 store's query URL to front")
 
     parser = _Parser(prog="kg", description="Foreign-policy knowledge-graph builder.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
@@ -343,10 +428,44 @@ def make_parser() -> argparse.ArgumentParser:
                    help="stop a query running longer (default: $KG_TIMEOUT, else 30; 0: never)")
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("export", parents=[common], help="write the built graph as turtle, trig, jsonld or nt")
-    p.add_argument("--format", required=True, choices=EXPORT_FORMATS)
-    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
+    p = sub.add_parser("export", parents=[common],
+                       help="write the built graph (or chosen graphs) as turtle, trig, jsonld, nt or nq; or events")
+    p.add_argument("--format", choices=EXPORT_FORMATS)
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="output file (default: standard output); a selection also gets FILE.void.ttl")
+    p.add_argument("--graph", action="append", metavar="IRI", help="export this named graph (repeatable)")
+    for role in ROLE_FLAGS:
+        p.add_argument(f"--{role}", dest=f"role_{role}", action="store_true", help=f"export the {role} graph(s)")
+    p.add_argument("--no-ontology", dest="ontology", action="store_false", help="leave out the ontology graph")
+    p.add_argument("--no-text", dest="text", action="store_false", help="leave out the articles' text (fp:text)")
+    p.add_argument("--events", metavar="FILE", help="write the coded events as CSV (GDELT column order) to FILE "
+                                                     "(- for standard output) instead of RDF")
+    p.add_argument("--include-non-actual", action="store_true",
+                   help="with --events: also hypothetical, feared, predicted, recommended and negated events, "
+                        "marked Actual=0")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("link", parents=[common], help="load another RDF graph (file or SPARQL endpoint) beside ours")
+    p.add_argument("source", metavar="SOURCE", help="an RDF file (any syntax) or a SPARQL endpoint URL")
+    p.add_argument("--query", metavar="QUERY|FILE", help="the CONSTRUCT query for an endpoint (text or file)")
+    p.add_argument("--name", help="name of the linked graph (default: from the file or host name)")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for an endpoint (default 60)")
+    p.set_defaults(func=cmd_link)
+
+    p = sub.add_parser("push", parents=[common], help="write our named graphs into a SPARQL 1.1 store")
+    p.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL query endpoint")
+    p.add_argument("--update", metavar="URL", help="its SPARQL Update endpoint (default: derived for Oxigraph/Fuseki)")
+    p.add_argument("--graph-store", metavar="URL",
+                   help="its Graph Store Protocol endpoint (default: derived for Oxigraph/Fuseki; else Update)")
+    p.add_argument("--user", help="user name (default: $KG_REMOTE_USER)")
+    p.add_argument("--password", help="password (default: $KG_REMOTE_PASSWORD)")
+    p.add_argument("--batch", type=int, default=50_000, metavar="N", help="triples per request (default 50000)")
+    p.add_argument("--union-default-graph", choices=("auto", "write", "no"), default="auto",
+                   help="auto: say how to make the store's default graph the union; write: write the union into "
+                        "it; no: leave it")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds per request (default 300)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_push)
 
     p = sub.add_parser("stats", parents=[common, persistent], help="triples per graph and instances per class")
     p.add_argument("--format", choices=("table", "json"), default="table")

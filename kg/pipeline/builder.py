@@ -37,17 +37,18 @@ import pyoxigraph as ox
 from kg.errors import InconsistencyError, InvalidDataError, LoadError, ShapeViolation, UsageError
 from kg.rdf.namespaces import FP, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.pipeline.corpus import disagreements
+from kg.pipeline.identity import check_identities
+from kg.pipeline.publish import EXPORT_BASENAME, description, write_description
 from kg.pipeline.articles import flatten, load_articles, rdflib_graph, union
 from kg.pipeline.prepare import PreparedArticle, prepare_article, prepare_in_parallel
 from kg.pipeline.rdfinput import read_rdf_graph
 from kg.pipeline.reasoner import Reasoner
 from kg.reason.reasoning import Reasoned
 from kg.rdf.canonical import as_quads, canonical_quads
+from kg.rdf.linked import linked_quads, read_catalogue
 from kg.rdf.store import EXPORTS_DIR, resolve_store_dir, save_dataset
 from kg.resources import display_name, ontology_dir
 from kg.settings import REASONERS, current
-#: Export file names, one per format of :data:`kg.rdf.export.FORMATS`.
-EXPORT_BASENAME = "fpkg"
 CLAIM_CLASSES = {str(FP[c]) for c in ("Claim", "Belief", "Assessment", "Prediction", "Recommendation",
                                        "ReportedFact")}
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -168,6 +169,9 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
         _refuse_violations(prepared, None)
         stage("load+shacl", t, f"{len(prepared)} articles in {jobs} processes; {_verdicts(prepared)}")
 
+    if len(paths) > 1:
+        check_identities(paths)  # one article's declarations cannot conflict with each other
+
     t = time.perf_counter()
     data: list[ox.Quad] = []
     for p in prepared:
@@ -187,11 +191,13 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     t = time.perf_counter()
     from kg.check.ontology import load_ontology
 
+    directory = resolve_store_dir(store_dir)
+    # Graphs linked by `kg link` are inputs too; they are not reasoned over (they are not ours to check).
+    data += linked_quads(directory)
     quads = _assemble(data, result.inferred, load_ontology())
     del data
     counts = dict(sorted(Counter(_graph_key(q) for q in quads).items()))
     claims = len({q.subject for q in quads if q.predicate.value == _RDF_TYPE and q.object.value in CLAIM_CLASSES})
-    directory = resolve_store_dir(store_dir)
     metadata = {
         "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "inputs": _inputs(paths, prepared),
@@ -200,12 +206,18 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
         "claims": claims,
         "timings_s": {k: round(v, 4) for k, v in timings.items()},
     }
+    catalogue = read_catalogue(directory)
+    if catalogue:
+        metadata["linked"] = catalogue
     target = save_dataset(quads, directory, metadata=metadata, canonical=True)
+    void = description(quads, metadata, directory)
+    write_description(void, directory)
     stage("store", t, f"{len(quads)} quads in {target}")
 
     t = time.perf_counter()
     out_dir = Path(export_dir) if export_dir is not None else directory / EXPORTS_DIR
     exports = write_exports(quads, out_dir, EXPORT_BASENAME, canonical=True)
+    write_description(void, out_dir)
     stage("export", t, f"{len(exports)} files in {out_dir}")
     timings["total"] = time.perf_counter() - begin
     return BuildReport(directory, target, exports, [p.doc_id for p in prepared], counts, claims, timings)

@@ -1,16 +1,17 @@
-"""Exports of the built dataset: Turtle, TriG, JSON-LD and N-Triples, byte-identical for identical input.
+"""Exports of the built dataset: Turtle, TriG, JSON-LD, N-Triples and N-Quads, byte-identical for identical input.
 
 What each format holds:
 
 - ``turtle`` and ``nt`` hold one graph, the **union** of all graphs (ontology, per-document graphs, inferred
   triples), deduplicated: what a consumer merging the file into a larger foreign-policy graph wants.
-- ``trig`` and ``jsonld`` hold the whole **dataset**: every named graph kept apart, so asserted, background,
+- ``trig``, ``jsonld`` and ``nq`` hold the whole **dataset**: every named graph kept apart, so asserted, background,
   provenance, ontology and inferred triples stay distinguishable.
 
 Determinism: blank nodes are renamed by RDFC-1.0 canonicalization and quads sorted (graph, subject, predicate
 with rdf:type first, object) before pyoxigraph's streaming writers see them; the writers emit triples in the
-order given. Turtle and TriG use the prefixes of :data:`kg.rdf.namespaces.PREFIXES`; JSON-LD is expanded (full IRIs),
-one node object per line. :func:`write_exports` writes all four files, building the union graph once.
+order given. Turtle and TriG use the prefixes of :data:`kg.rdf.namespaces.PREFIXES`; JSON-LD is compacted with the
+same prefixes as its ``@context`` (published at :data:`CONTEXT_URL`), one node object per line.
+:func:`write_exports` writes all five files, building the union graph once.
 
 >>> import pyoxigraph as ox
 >>> q = ox.Quad(ox.NamedNode("https://w3id.org/fpkg/resource/China"),
@@ -45,8 +46,14 @@ FORMATS = {
     "trig": (ox.RdfFormat.TRIG, True, "trig"),
     "jsonld": (ox.RdfFormat.JSON_LD, True, "jsonld"),
     "nt": (ox.RdfFormat.N_TRIPLES, False, "nt"),
+    "nq": (ox.RdfFormat.N_QUADS, True, "nq"),
 }
-_ALIASES = {"ttl": "turtle", "json-ld": "jsonld", "ntriples": "nt", "n-triples": "nt"}
+_ALIASES = {"ttl": "turtle", "json-ld": "jsonld", "ntriples": "nt", "n-triples": "nt", "nquads": "nq",
+            "n-quads": "nq"}
+#: Where the JSON-LD context of our exports is published; the same object is shipped as ``context.jsonld``.
+CONTEXT_URL = "https://w3id.org/fpkg/context.jsonld"
+#: The ``@context`` of the JSON-LD exports: our prefixes, so IRIs are written as ``fpr:China``.
+CONTEXT = json.loads((Path(__file__).with_name("context.jsonld")).read_text(encoding="utf-8"))["@context"]
 _PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 # A string literal as pyoxigraph writes it (one line, inner quotes escaped), and a prefixed name whose local part
 # needed backslash escapes (``fpr:doc\/claim\/x``), which we write as a full IRI instead: easier to read and grep.
@@ -115,22 +122,25 @@ def _render(name: str, statements: list) -> bytes:
 
 
 def _jsonld_lines(body: bytes) -> bytes:
-    """pyoxigraph's one-line JSON-LD with one node object per line, so a changed annotation gives a readable
+    """pyoxigraph's one-line expanded JSON-LD, compacted with :data:`CONTEXT` (given inline, so the file is read
+    without fetching anything) and laid out one node object per line, so a changed annotation gives a readable
     diff. The top-level items are decoded one at a time, so only one graph's objects are in memory at once.
 
-    >>> print(_jsonld_lines(b'[{"@id":"g","@graph":[{"@id":"s","p":[{"@value":"1"}]},{"@id":"t","p":[{"@id":"u"}]}]},'
-    ...                     b'{"@id":"v","p":[{"@value":"2"}]}]').decode(), end="")
-    [
-    {"@id": "g", "@graph": [
-     {"@id": "s", "p": [{"@value": "1"}]},
-     {"@id": "t", "p": [{"@id": "u"}]}
+    >>> body = (b'[{"@id":"https://w3id.org/fpkg/graph/g","@graph":[{"@id":"https://w3id.org/fpkg/resource/s",'
+    ...         b'"http://ex/p":[{"@value":"1","@type":"http://www.w3.org/2001/XMLSchema#integer"}]}]},'
+    ...         b'{"@id":"_:b","@type":["https://w3id.org/fpkg/ontology#State"]}]')
+    >>> print(_jsonld_lines(body).decode().split(chr(10), 1)[1], end="")
+    "@graph": [
+    {"@id": "fpg:g", "@graph": [
+     {"@id": "fpr:s", "http://ex/p": [{"@value": "1", "@type": "xsd:integer"}]}
     ]},
-    {"@id": "v", "p": [{"@value": "2"}]}
-    ]
+    {"@id": "_:b", "@type": ["fp:State"]}
+    ]}
     """
     text = body.decode()
     del body  # the caller passes the only reference: a million quads make it large
-    out = [b"[\n"]
+    out = [f'{{"@context": {_json(CONTEXT)},\n"@graph": [\n'.encode()]
+    compact = _Compactor()
     pos = text.index("[") + 1
     while text[pos] != "]":  # pyoxigraph writes no whitespace between items
         item, pos = _JSON_DECODER.raw_decode(text, pos)
@@ -140,18 +150,63 @@ def _jsonld_lines(body: bytes) -> bytes:
             # A graph's nodes in one encoder call, then a line break between nodes: a node ends with "]}" (its
             # last property's values), the next starts with '{"@id": ', and nowhere else in the list do these
             # meet, as values hold only strings (whose quotes are escaped).
-            nodes = _json(item["@graph"])[1:-1].replace(']}, {"@id": ', ']},\n {"@id": ')
-            out.append(f'{{"@id": {_json(item["@id"])}, "@graph": [\n {nodes}\n]}}'.encode())
+            nodes = _json(list(map(compact.node, item["@graph"])))[1:-1].replace(']}, {"@id": ', ']},\n {"@id": ')
+            out.append(f'{{"@id": {_json(compact.iri(item["@id"]))}, "@graph": [\n {nodes}\n]}}'.encode())
         else:
-            out.append(_json(item).encode())
+            out.append(_json(compact.node(item)).encode())
         if text[pos] == ",":
             pos += 1
     del text
-    out.append(b"\n]\n")
+    out.append(b"\n]}\n")
     return b"".join(out)
 
 
-def _readable_turtle(body: bytes) -> bytes:
+class _Compactor:
+    """Compacts IRIs in expanded JSON-LD node objects to ``prefix:local`` with :data:`CONTEXT`'s prefixes: the
+    longest namespace wins; a local part starting with ``//`` would read as an absolute IRI and is left alone."""
+
+    def __init__(self):
+        self.done: dict[str, str] = {}
+        self.namespaces = sorted(((ns, p) for p, ns in CONTEXT.items()), key=lambda x: -len(x[0]))
+
+    def iri(self, iri: str) -> str:
+        short = self.done.get(iri)
+        if short is None:
+            short = iri
+            for ns, prefix in self.namespaces:
+                if iri.startswith(ns) and not iri.startswith("//", len(ns)):
+                    short = prefix + ":" + iri[len(ns):]
+                    break
+            self.done[iri] = short
+        return short
+
+    def node(self, node: dict) -> dict:
+        iri = self.iri
+        out = {}
+        for key, values in node.items():
+            if key == "@id":
+                out[key] = iri(values)
+            elif key == "@type":
+                out[key] = list(map(iri, values))
+            else:
+                out[iri(key)] = list(map(self.value, values))
+        return out
+
+    def value(self, value: dict) -> dict:
+        if "@id" in value:
+            return {"@id": self.iri(value["@id"])}
+        if "@type" in value:
+            return {**value, "@type": self.iri(value["@type"])}
+        return value
+
+
+def turtle(triples: list, prefixes: dict[str, str]) -> bytes:
+    """Turtle of canonical ``triples`` (see :func:`kg.rdf.store.canonical_union`) with ``prefixes``, laid out as
+    the exports are: prefix lines in the order of ``prefixes``, full IRIs for names with slashes."""
+    return _readable_turtle(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes), prefixes)
+
+
+def _readable_turtle(body: bytes, prefixes: dict[str, str] = _PREFIXES) -> bytes:
     r"""Prefix lines in :data:`PREFIXES` order, and full IRIs for names with slashes in their local part.
 
     >>> body = b'@prefix fpr: <https://w3id.org/fpkg/resource/> .\nfpr:d\\/c fpr:p "a fpr:b\\/c" .\n'
@@ -166,8 +221,8 @@ def _readable_turtle(body: bytes) -> bytes:
     declared = {}
     for line in lines[:n_prefixes]:
         prefix = line[len(b"@prefix "):].split(b":", 1)[0].decode()
-        declared[prefix] = _PREFIXES[prefix]
-    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in _PREFIXES.items() if p in declared).encode()
+        declared[prefix] = prefixes[prefix]
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items() if p in declared).encode()
     del lines[:n_prefixes]
     # Only a line with a backslash can hold such a name; the others are kept as they are.
     escaped = list(map(operator.contains, lines, itertools.repeat(b"\\")))
@@ -237,7 +292,7 @@ def _full_iris_in_words(words: list[str], declared: dict[str, str]) -> list[str]
 
 def export(data, fmt: str, out: str | os.PathLike | BinaryIO | None = None, *,
            canonical: bool = False) -> bytes | None:
-    """Serialize ``data`` in ``fmt`` (``turtle``, ``trig``, ``jsonld``, ``nt``). With ``out=None`` return the bytes;
+    """Serialize ``data`` in ``fmt`` (``turtle``, ``trig``, ``jsonld``, ``nt``, ``nq``). With ``out=None`` return the bytes;
     with a path, replace that file atomically; with a binary (or text, via its buffer) stream, write to it.
     ``canonical``: as in :func:`serialize`.
 

@@ -1,7 +1,8 @@
 """The HTTP face of the knowledge graph: the Flask app (:func:`create_app`); :mod:`kg.web.front` serves it.
 
 Routes: ``/sparql`` (SPARQL 1.1 Protocol, query only; GET without a query gives the Service Description),
-``/rdf-graphs`` (Graph Store Protocol, read side), ``/health``. Requests that touch the store take the fast
+``/rdf-graphs`` (Graph Store Protocol, read side), ``/.well-known/void`` (the dataset's VoID/DCAT description,
+:mod:`kg.rdf.describe`), ``/context.jsonld`` (the JSON-LD context of the exports), ``/health``. Requests that touch the store take the fast
 path: a thin WSGI layer reads the request (413 over the size limit) and hands it to the *executor*, which runs
 :class:`kg.web.handler.QueryHandler` in a query process of the server's pool (:mod:`kg.web.pool`: timeout,
 memory cap) or, without a pool (the Flask test client), in this process. Flask answers the rest.
@@ -15,6 +16,7 @@ Configuration: ``KG_*`` environment variables, overridden by the ``config`` dict
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -169,6 +171,17 @@ def graph_counts(store: ox.Store) -> dict:
     return counts
 
 
+def _build_info(store_dir) -> dict | None:
+    """The last build's metadata, if the store directory has it (a store handed in directly may have none)."""
+    from kg.errors import StoreError
+    from kg.rdf.store import read_build_info
+
+    try:
+        return read_build_info(store_dir)
+    except StoreError:
+        return None
+
+
 def _rdf_response(triples, prefixes=None) -> Response:
     fmt = pick_format(request.args.getlist("format"), request.headers.get("Accept"), GRAPH_FORMATS)
     body = ox.serialize(triples, format=fmt.ox_format, prefixes=prefixes)
@@ -183,9 +196,10 @@ class ServingState:
         self.store = store
         self.executor = executor
         self.counts: dict = {}  # triples per graph, counted on first use so start-up stays fast
+        self.described: list = []  # the VoID description, made on first use
 
     def swap(self, store) -> None:
-        self.store, self.counts = store, {}
+        self.store, self.counts, self.described = store, {}, []
 
 
 def create_app(config: dict | None = None, store: ox.Store | None = None, *, executor=None) -> Flask:
@@ -214,6 +228,21 @@ def create_app(config: dict | None = None, store: ox.Store | None = None, *, exe
             state.counts = graph_counts(state.store)
         return _rdf_response(service_description(request.base_url, state.counts, settings["SERVICE_ALLOW"]),
                              _SD_PREFIXES)
+
+    @app.get("/.well-known/void")
+    def void_description():
+        from kg.rdf.describe import DESCRIPTION_PREFIXES, describe
+
+        if not state.described:  # made on first use: it reads every quad once
+            state.described = describe(iter(state.store), build=_build_info(settings["STORE_DIR"]),
+                                       endpoint=request.url_root + "sparql")
+        return _rdf_response(state.described, DESCRIPTION_PREFIXES)
+
+    @app.get("/context.jsonld")
+    def jsonld_context():
+        from kg.rdf.export import CONTEXT
+
+        return Response(json.dumps({"@context": CONTEXT}, indent=2) + "\n", content_type="application/ld+json")
 
     @app.get("/health")
     def health():

@@ -25,7 +25,7 @@ SEED = REPO / "seeds" / "mibae-2018-china-north-korea.yaml"
 TEXT = SEED.with_suffix(".txt")
 DOC = "mibae-2018-china-north-korea"
 STAGES = ("load", "shacl", "reason", "store", "export")
-EXPORT_FILES = {"turtle": "fpkg.ttl", "trig": "fpkg.trig", "jsonld": "fpkg.jsonld", "nt": "fpkg.nt"}
+EXPORT_FILES = {"turtle": "fpkg.ttl", "trig": "fpkg.trig", "jsonld": "fpkg.jsonld", "nt": "fpkg.nt", "nq": "fpkg.nq"}
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_build_reports_stages_and_fills_the_store(built):
     assert graphs["https://w3id.org/fpkg/graph/ontology"] > 0
     assert "https://w3id.org/fpkg/graph/inferred" in graphs
     assert info["claims"] > 0 and f"{info['claims']} claims" in r.stdout
-    assert sorted(p.name for p in (store / "exports").iterdir()) == sorted(EXPORT_FILES.values())
+    assert sorted(p.name for p in (store / "exports").iterdir()) == sorted([*EXPORT_FILES.values(), "void.ttl"])
 
 
 def test_two_builds_give_identical_bytes(built, tmp_path):
@@ -92,7 +92,7 @@ def test_seed_exports_parse_back_isomorphic(built, fmt):
     stored = list(ox.parse(path=str(store / DATASET_FILE)))
     parsed = rdflib.Dataset()
     parsed.parse(store / "exports" / EXPORT_FILES[fmt],
-                 format={"turtle": "turtle", "trig": "trig", "jsonld": "json-ld", "nt": "nt"}[fmt])
+                 format={"turtle": "turtle", "trig": "trig", "jsonld": "json-ld", "nt": "nt", "nq": "nquads"}[fmt])
     assert same_dataset(parsed, stored) if FORMATS[fmt][1] else same_union(parsed, stored)
 
 

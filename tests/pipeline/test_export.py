@@ -14,7 +14,7 @@ from kg.rdf.canonical import canonical_quads
 
 from .conftest import FIXTURES, same_dataset, same_union, sample_quads
 
-RDFLIB_FORMATS = {"turtle": "turtle", "trig": "trig", "jsonld": "json-ld", "nt": "nt"}
+RDFLIB_FORMATS = {"turtle": "turtle", "trig": "trig", "jsonld": "json-ld", "nt": "nt", "nq": "nquads"}
 
 
 def parse_with_rdflib(body: bytes, fmt: str) -> rdflib.Dataset:
@@ -100,8 +100,26 @@ def test_turtle_full_iris_outside_literals_only():
 def test_jsonld_one_node_per_line():
     """JSON-LD breaks lines between node objects only, not where a literal holds the same characters."""
     lines = export(_with_literals(), "jsonld").decode().splitlines()
-    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 4
-    assert lines[1].startswith('{"@id": "https://w3id.org/fpkg/resource/c", ') and lines[1].endswith("]},")
+    assert lines[0].startswith('{"@context": {') and lines[1] == '"@graph": [' and lines[-1] == "]}"
+    assert len(lines) == 5
+    assert lines[2].startswith('{"@id": "fpr:c", ') and lines[2].endswith("]},")
+
+
+def test_jsonld_is_compacted_with_the_published_context():
+    """The JSON-LD export's @context is the shipped context.jsonld, which maps every prefix the project binds,
+    and its IRIs are written with those prefixes."""
+    import json
+    from pathlib import Path
+
+    import kg.rdf.export
+    from kg.rdf.namespaces import PREFIXES
+
+    shipped = json.loads((Path(kg.rdf.export.__file__).with_name("context.jsonld")).read_text())["@context"]
+    assert shipped == {p: str(ns) for p, ns in PREFIXES.items()}
+    document = json.loads(export(sample_quads(), "jsonld"))
+    assert document["@context"] == shipped
+    ids = [node["@id"] for item in document["@graph"] for node in item.get("@graph", [item])]
+    assert "fpr:China" in ids and not any(i.startswith("https://w3id.org/fpkg/resource/") for i in ids)
 
 
 def test_export_to_file_and_unknown_format(tmp_path):
