@@ -315,6 +315,8 @@ def cmd_push(args) -> int:
 
 
 def _push_progress(done: int, total: int) -> None:
+    if not sys.stderr.isatty() and done < total:
+        return  # a log gets the finished bar only, not one redrawn line per batch
     width = 30
     filled = width * done // max(total, 1)
     sys.stderr.write(f"\rkg push: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} triples")

@@ -43,6 +43,7 @@ _CONCEPT = re.compile(r"fpk:[A-Za-z0-9][A-Za-z0-9_-]*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _WIKIDATA = re.compile(r"Q\d+")
 _ISO3 = re.compile(r"[A-Z]{3}")
+_URL = re.compile(r'https?://[^\s<>"{}|\\^`]+')
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class Document:
     furniture: tuple[str, ...]
     line: int
     text_line: int | None = None  # where 'text' is written, for errors about the file it names
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ class _Reader:
     def document(self, raw, line, known) -> Document | None:
         where = "document"
         if not self.fields(raw, where, ("id", "text", "kind", "author"),
-                           ("title", "publisher", "issued", "furniture"), line):
+                           ("title", "publisher", "issued", "furniture", "url"), line):
             return None
         doc_id = self.string(raw, "id", where, raw.line, _DOC_ID, "lower-case letters, digits and '-'")
         text = self.string(raw, "text", where, raw.line)
@@ -214,6 +216,7 @@ class _Reader:
         if issued is not None and not _is_date(issued):
             self.problem(f"document: 'issued' must be a year, year-month or date, got {issued!r}",
                          self.line_of(raw, "issued", raw.line), "wrong-type")
+        url = self.string(raw, "url", where, raw.line, _URL, "an absolute http(s) URL without spaces")
         furniture = raw.get("furniture") or []
         if not isinstance(furniture, list) or not all(isinstance(f, str) for f in furniture):
             self.problem("document: 'furniture' must be a list of lines", self.line_of(raw, "furniture", raw.line),
@@ -231,7 +234,7 @@ class _Reader:
         return Document(doc_id, Path(self.file).parent / text, kind, people["author"], people.get("publisher"),
                         self.string(raw, "title", where, raw.line), issued,
                         DEFAULT_FURNITURE + tuple(f for f in furniture if f not in DEFAULT_FURNITURE), raw.line,
-                        self.line_of(raw, "text", raw.line))
+                        self.line_of(raw, "text", raw.line), url)
 
     def entity(self, eid, raw, line) -> Entity | None:
         where = f"entity '{eid}'"

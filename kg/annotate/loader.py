@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from kg.annotate.annotations import CLAIM_KINDS, Annotation, Claim, Entity, Fact, raise_problems, read_annotation
 from kg.annotate.vocabulary import vocabulary
 from kg.errors import AnnotationError
-from kg.rdf.namespaces import FP, FPK, FPR, OA, ORG, PREFIXES, WD, doc_resource, graph_iri
+from kg.rdf.namespaces import FP, FPK, FPR, OA, ORG, PREFIXES, SCHEMA, WD, doc_resource, graph_iri
 from kg.annotate.sourcefile import read_inside
 
 ENCODER = FPR["agent/encoder"]
@@ -184,6 +184,9 @@ class _Builder:
             graph.add((doc, DCTERMS.title, Literal(d.title)))
         if d.issued is not None:
             self.b.add((doc, DCTERMS.issued, _literal(d.issued, "date")))
+        if d.url:
+            # Where the article is published: the encoder's knowledge, as the publication date is.
+            self.b.add((doc, SCHEMA.url, URIRef(d.url)))
         source = corpus_path(d.text_path, self.ann.path)
         self.p.add((doc, FP.sourceFile, Literal(source)))
         self.p.add((doc, FP.sha256, Literal(hashlib.sha256(self.text.encode("utf-8")).hexdigest())))

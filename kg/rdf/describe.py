@@ -29,7 +29,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.rdf.namespaces import BASE, FP, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, WD
+from kg.rdf.namespaces import BASE, FP, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, SCHEMA, WD
 
 DATASET_IRI = BASE + "dataset"
 #: The data's licence (the ontology carries its own ``dcterms:license``).
@@ -45,7 +45,7 @@ WIKIDATA_DATASET = BASE + "dataset/wikidata"
 #: Prefixes of the description's Turtle: the project's, plus VoID and DCAT.
 DESCRIPTION_PREFIXES = {**{p: str(ns) for p, ns in PREFIXES.items()}, "void": VOID, "dcat": DCAT}
 _ARTICLE = str(FP.Article)
-_TITLE, _URL = DCTERMS + "title", "https://schema.org/url"
+_TITLE, _URL = DCTERMS + "title", str(SCHEMA.url)
 
 
 def _iri(value: str) -> ox.NamedNode:

@@ -37,6 +37,8 @@ VANN = Namespace(PREFIX_IRIS["vann"])
 WD = Namespace(PREFIX_IRIS["wd"])
 WDT = Namespace(PREFIX_IRIS["wdt"])
 SH = Namespace("http://www.w3.org/ns/shacl#")
+#: schema.org, for the one term no W3C vocabulary here offers: an article's web address (``schema:url``).
+SCHEMA = Namespace("https://schema.org/")
 
 #: Prefixes bound in every export and offered to queries (:data:`kg.rdf.prefixes.PREFIX_IRIS` as namespaces).
 PREFIXES = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}

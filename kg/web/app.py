@@ -214,9 +214,9 @@ def create_app(config: dict | None = None, store: ox.Store | None = None, *, exe
     """
     settings = load_settings(config)
     if store is None:
-        from kg.rdf.store import open_store
+        from kg.web.source import source_for
 
-        store = open_store(settings["STORE_DIR"], persistent_path=settings["STORE"])
+        store = source_for(settings).open()
     app = Flask(__name__)
     app.config.update({f"KG_{k}": v for k, v in settings.items()})
     cors = settings["CORS_ORIGIN"]

@@ -29,7 +29,7 @@ import time
 from kg.web.app import create_app, load_settings
 from kg.web.handler import QueryHandler
 from kg.web.pool import QueryPool, log
-from kg.web.source import StoreSource
+from kg.web.source import source_for
 
 #: (settings, source, store, version, pool sizes, fronts started): set by :func:`serve` in the main process,
 #: inherited by the forked fronts.
@@ -55,7 +55,7 @@ def serve(host: str = "127.0.0.1", port: int = 5000, store_dir: str | None = Non
     global _SERVING
     settings = load_settings({**(config or {}), "STORE_DIR": store_dir, "STORE": persistent_path,
                               "WORKERS": workers, "TIMEOUT": timeout})
-    source = StoreSource(settings["STORE_DIR"], settings["STORE"])
+    source = source_for(settings)
     version = None
     if store is None:
         version = source.version()
@@ -153,7 +153,7 @@ class _Watcher(threading.Thread):
     """Every ``interval`` seconds one stat for a newly published build; then the pool's zygote loads it and the
     front's own store is swapped. Requests meanwhile are answered from the previous build."""
 
-    def __init__(self, state, pool: QueryPool, source: StoreSource, version, interval: float):
+    def __init__(self, state, pool: QueryPool, source, version, interval: float):
         super().__init__(name="fpkg-reload", daemon=True)
         self.state, self.pool, self.source = state, pool, source
         self.version, self.interval = version, interval

@@ -1,5 +1,8 @@
 """Where the endpoint's queries get their store, and how the server notices a new build.
 
+:func:`source_for` picks the source the settings name: the built dataset (:class:`StoreSource`), or a remote
+SPARQL 1.1 store when ``STORE`` is a URL (:class:`RemoteSource`, ``kg serve --store URL``).
+
 :class:`StoreSource` is the one seam between the web layer and the data: :meth:`StoreSource.open` gives an object
 with pyoxigraph's ``Store.query`` (and ``quads_for_pattern``, ``contains_named_graph``) and
 :meth:`StoreSource.version` tells cheaply whether the build behind it changed. Another backend (a remote SPARQL
@@ -17,6 +20,16 @@ import subprocess
 import sys
 
 import pyoxigraph as ox
+
+
+def source_for(settings: dict):
+    """The source of the endpoint's settings: a :class:`RemoteSource` when ``STORE`` is a URL, else a
+    :class:`StoreSource` of ``STORE_DIR`` (and of the on-disk database ``STORE``, if set)."""
+    from kg.rdf.remote import is_remote
+
+    if is_remote(settings["STORE"]):
+        return RemoteSource(settings["STORE"], settings["TIMEOUT"])
+    return StoreSource(settings["STORE_DIR"], settings["STORE"])
 
 
 class StoreSource:
@@ -85,3 +98,28 @@ class StoreSource:
         except (OSError, StoreError):  # nothing built (any more): nothing to reload
             return None
         return st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size
+
+
+class RemoteSource:
+    """A remote SPARQL 1.1 store at ``url`` (its query endpoint), fronted by the endpoint: queries are forwarded
+    with the endpoint's limits, and the query pool's timeout stops them. There is nothing to reload: the remote
+    store changes when it is written to (``kg push``)."""
+
+    inheritable = True  # a RemoteStore holds only its URL and settings: forked processes may share it
+
+    def __init__(self, url: str, timeout: float):
+        self.url = url
+        self.timeout = timeout
+
+    def prepare(self, *, fresh_process: bool = False) -> None:
+        """Nothing to bring up to date: the remote store is queried as it is."""
+
+    def open(self):
+        from kg.rdf.remote import RemoteStore
+
+        # The pool's timeout answers 503 first; the connection's, a little longer, only frees a process whose
+        # store never answers.
+        return RemoteStore(self.url, timeout=self.timeout + 2)
+
+    def version(self) -> None:
+        return None
