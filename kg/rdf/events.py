@@ -69,12 +69,12 @@ SELECT DISTINCT ?event ?claim ?kind ?quote ?article ?url WHERE {
              OPTIONAL { ?article <https://schema.org/url> ?url } }
 }"""
 _PLOVER = _PREFIXES + """
-SELECT DISTINCT ?kind ?plover WHERE {
+SELECT DISTINCT ?kind ?up ?plover (COUNT(?mid) AS ?steps) WHERE {
   ?event fp:actionKind ?kind .
-  ?kind skos:broader* ?up .
+  ?kind skos:broader* ?mid . ?mid skos:broader* ?up .
   ?up skos:broadMatch|skos:exactMatch|skos:closeMatch ?plover .
   FILTER(CONTAINS(LCASE(STR(?plover)), "plover"))
-}"""
+} GROUP BY ?kind ?up ?plover ORDER BY ?kind ?steps ?plover"""
 
 
 @dataclass
@@ -113,7 +113,7 @@ def event_rows(store, *, include_non_actual: bool = False) -> list[dict]:
     claims: dict[str, list] = {}
     for r in store.query(_CLAIMS, **union):
         claims.setdefault(_v(r, "event"), []).append(r)
-    plover = {}
+    plover = {}  # the mapping of the code itself, else of its nearest broader code
     for r in store.query(_PLOVER, **union):
         plover.setdefault(_v(r, "kind"), _v(r, "plover").rsplit("plover-", 1)[-1].upper())
     rows, seen = [], set()
