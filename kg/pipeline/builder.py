@@ -169,9 +169,6 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
         _refuse_violations(prepared, None)
         stage("load+shacl", t, f"{len(prepared)} articles in {jobs} processes; {_verdicts(prepared)}")
 
-    if len(paths) > 1:
-        check_identities(paths)  # one article's declarations cannot conflict with each other
-
     t = time.perf_counter()
     data: list[ox.Quad] = []
     for p in prepared:
@@ -184,6 +181,10 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     found = disagreements(data) if len(prepared) > 1 else []
     if found:
         raise InvalidDataError("the articles give a shared resource different identifiers", violations=found)
+    if len(paths) > 1:
+        # Also two entities claiming one Wikidata item, named by file and line (one article's declarations
+        # cannot conflict with each other).
+        check_identities(paths)
     timings["reason"] = result.seconds if child is not None else time.perf_counter() - t
     if progress:
         progress("reason", timings["reason"], f"consistent, {len(result.inferred)} inferred triples")
