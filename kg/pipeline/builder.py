@@ -46,7 +46,8 @@ from kg.pipeline.reasoner import Reasoner
 from kg.reason.reasoning import Reasoned
 from kg.rdf.canonical import as_quads, canonical_quads
 from kg.rdf.linked import linked_quads, read_catalogue
-from kg.rdf.store import EXPORTS_DIR, resolve_store_dir, save_dataset
+from kg.rdf.store import (DATASET_FILE, EXPORTS_DIR, publishing, resolve_store_dir, write_build_info,
+                          write_dataset)
 from kg.resources import display_name, ontology_dir
 from kg.settings import REASONERS, current
 CLAIM_CLASSES = {str(FP[c]) for c in ("Claim", "Belief", "Assessment", "Prediction", "Recommendation",
@@ -130,8 +131,10 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     With no arguments it reads ``./seeds/*.yaml`` and writes ``./.kg`` (both relative to the current working
     directory; the settings ``seeds_dir`` and ``store_dir`` of :mod:`kg.settings` say otherwise). ``seeds_dir``
     is where to look for ``*.yaml`` files when ``annotation_paths`` is not given.
-    ``store_dir`` defaults as in :func:`kg.rdf.store.resolve_store_dir`; ``export_dir`` to ``<store_dir>/exports``,
-    where ``fpkg.ttl``, ``fpkg.trig``, ``fpkg.jsonld`` and ``fpkg.nt`` are each replaced atomically.
+    ``store_dir`` defaults as in :func:`kg.rdf.store.resolve_store_dir`. The dataset and the exports (``fpkg.ttl``,
+    ``fpkg.trig``, ``fpkg.jsonld``, ``fpkg.nt``) are written into a new build folder published as a whole by one
+    rename (:func:`kg.rdf.store.publishing`); ``<store_dir>/exports`` leads to the published build's. An
+    ``export_dir`` given instead gets each file replaced atomically, outside that one switch.
     ``jobs``: processes that load and validate articles (default :func:`default_jobs`). ``reasoner``: ``hermit``
     (HermiT over ontology plus data), ``rules`` (:mod:`kg.reason.rules`: HermiT on the ontology, rules over the data) or
     ``auto`` (the default, or the setting ``reasoner``): HermiT up to :data:`HERMIT_MAX_TRIPLES` data triples.
@@ -210,16 +213,21 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     catalogue = read_catalogue(directory)
     if catalogue:
         metadata["linked"] = catalogue
-    target = save_dataset(quads, directory, metadata=metadata, canonical=True)
     void = description(quads, metadata, directory)
-    write_description(void, directory)
-    stage("store", t, f"{len(quads)} quads in {target}")
-
-    t = time.perf_counter()
-    out_dir = Path(export_dir) if export_dir is not None else directory / EXPORTS_DIR
-    exports = write_exports(quads, out_dir, EXPORT_BASENAME, canonical=True)
-    write_description(void, out_dir)
-    stage("export", t, f"{len(exports)} files in {out_dir}")
+    # Everything is written into a new build folder, published by one rename only when all of it is there.
+    with publishing(directory) as folder:
+        dataset = write_dataset(folder, quads, canonical=True)
+        write_description(void, folder)
+        stage("store", t, f"{len(quads)} quads in {folder / DATASET_FILE}")
+        t = time.perf_counter()
+        out_dir = Path(export_dir) if export_dir is not None else folder / EXPORTS_DIR
+        exports = write_exports(quads, out_dir, EXPORT_BASENAME, canonical=True)
+        write_description(void, out_dir)
+        stage("export", t, f"{len(exports)} files in {out_dir}")
+        write_build_info(folder, metadata, dataset=dataset, exports=exports)
+    if export_dir is None:
+        exports = {name: directory / EXPORTS_DIR / path.name for name, path in exports.items()}
+    target = directory / DATASET_FILE
     timings["total"] = time.perf_counter() - begin
     return BuildReport(directory, target, exports, [p.doc_id for p in prepared], counts, claims, timings)
 

@@ -1,7 +1,7 @@
 """What goes out with every dataset: its VoID/DCAT description beside it, and its exports.
 
-The description (:mod:`kg.rdf.describe`) is written as ``void.ttl`` into the store directory (beside
-``dataset.nq``) and into the exports folder, so every build and every export carries it. Its SPARQL endpoint is
+The description (:mod:`kg.rdf.describe`) is written as ``void.ttl`` into each build's folder (beside
+``dataset.nq``, linked through ``current``) and into the exports folder, so every build and every export carries it. Its SPARQL endpoint is
 ``$KG_ENDPOINT_URL`` when set (the served copy at ``/.well-known/void`` names the endpoint it is served by).
 :func:`republish` replaces the current dataset outside a build (``kg link``), bringing metadata, description
 and exports along.
@@ -19,7 +19,8 @@ from kg.rdf.describe import void_turtle
 from kg.rdf.linked import read_catalogue
 from kg.rdf.canonical import canonical_quads
 from kg.rdf.files import atomic_write
-from kg.rdf.store import EXPORTS_DIR, read_build_info, resolve_store_dir, save_dataset
+from kg.rdf.store import (EXPORTS_DIR, publishing, read_build_info, resolve_store_dir, write_build_info,
+                          write_dataset)
 
 VOID_FILE = "void.ttl"
 ENDPOINT_ENV = "KG_ENDPOINT_URL"
@@ -57,8 +58,9 @@ def republish(quads: list[ox.Quad], store_dir=None) -> None:
     quads = canonical_quads(quads)
     metadata["triples_per_graph"] = dict(sorted(Counter(map(graph_key, quads)).items()))
     metadata["linked"] = read_catalogue(directory)
-    save_dataset(quads, directory, metadata=metadata, canonical=True)
     body = description(quads, metadata, directory)
-    exports = directory / EXPORTS_DIR
-    write_exports(quads, exports, EXPORT_BASENAME, canonical=True)
-    write_description(body, directory, exports)
+    with publishing(directory) as folder:
+        dataset = write_dataset(folder, quads, canonical=True)
+        exports = write_exports(quads, folder / EXPORTS_DIR, EXPORT_BASENAME, canonical=True)
+        write_description(body, folder, folder / EXPORTS_DIR)
+        write_build_info(folder, metadata, dataset=dataset, exports=exports)

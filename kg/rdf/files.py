@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from pathlib import Path
 
 from kg.errors import StoreError
-from kg.settings import current
 
-#: Test hook, the environment variable of the setting ``pause_before_rename``: seconds to sleep after a temporary
-#: file is written and synced, before it is renamed into place, so the crash-safety tests can ``kill -9`` a real
-#: build in the worst possible moment.
+#: Test hook, the environment variable of the setting ``pause_before_rename``: seconds :func:`kg.rdf.store.publishing`
+#: sleeps once a build's folder is complete and synced, before ``current`` is renamed to it, so the crash-safety
+#: tests can ``kill -9`` a real build in the worst possible moment.
 PAUSE_ENV = "KG_PAUSE_BEFORE_RENAME"
 
 
@@ -35,9 +33,6 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        pause = current().pause_before_rename
-        if pause:
-            time.sleep(pause)
         os.replace(tmp, path)
         fsync_dir(path.parent)
     except OSError as e:

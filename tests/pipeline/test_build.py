@@ -40,6 +40,18 @@ def snapshot(directory: Path) -> dict[str, bytes]:
     return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
+def published(store: Path) -> dict[str, bytes]:
+    """The files of the store's published build, read through its links, with their bytes."""
+    return {name: (store / name).read_bytes() for name in [DATASET_FILE, "build.json"]
+            + [f"exports/{f}" for f in EXPORT_FILES.values()]}
+
+
+def unpublished_complete_builds(store: Path) -> list[Path]:
+    """Build folders holding a build.json (written last) that ``current`` does not point at."""
+    live = (store / "current").resolve()
+    return [f for f in (store / "builds").glob("*/build.json") if f.parent.resolve() != live]
+
+
 def annotation_copy(tmp_path: Path, old: str | None = None, new: str = "", encoding: str = "utf-8") -> Path:
     """The seed annotation copied beside its article into ``tmp_path``, with ``old`` replaced by ``new`` once."""
     shutil.copy(TEXT, tmp_path / TEXT.name)
@@ -154,30 +166,31 @@ def test_bad_annotation_stops_build_and_leaves_store_untouched(built, tmp_path, 
 
 
 def test_kill_9_during_build_leaves_previous_store_whole(built, tmp_path):
-    """A build of changed input killed with SIGKILL between writing and renaming its dataset leaves the previous
-    dataset.nq, build.json and exports byte-identical and loadable; the same build left alone changes them."""
+    """A build of changed input killed with SIGKILL once its build folder is complete, before it is published,
+    leaves the published dataset.nq, build.json and exports byte-identical and loadable; the same build left
+    alone publishes the change and removes the killed build's folder."""
     good, _ = built
     store = tmp_path / "store"
-    shutil.copytree(good, store)
-    before = {k: v for k, v in snapshot(store).items() if not k.startswith(".")}
+    shutil.copytree(good, store, symlinks=True)
+    before = published(store)
     changed = annotation_copy(tmp_path, "statement: Many experts doubt", "statement: Several experts doubt")
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(changed), "--store-dir", str(store), "-q"],
                             cwd=REPO, env={**os.environ, PAUSE_ENV: "60"}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and not list(store.glob(f".{DATASET_FILE}.*.tmp")):
-        assert proc.poll() is None, "the build ended before writing its dataset"
+    while time.monotonic() < deadline and not unpublished_complete_builds(store):
+        assert proc.poll() is None, "the build ended before writing its build folder"
         time.sleep(0.05)
-    time.sleep(0.2)  # the temporary file is complete and synced before the pause; let the writer reach it
+    time.sleep(0.3)  # build.json is the last file written; let the builder sync the folder and reach the pause
     proc.send_signal(signal.SIGKILL)
     assert proc.wait(timeout=10) == -signal.SIGKILL
-    after = {k: v for k, v in snapshot(store).items() if not k.startswith(".")}
-    assert after == before
+    assert published(store) == before
     store_check = run_kg("query", "ASK { fpr:China a fp:State }", store=store)
     assert store_check.stdout == "true\n"
     finished = run_kg("build", str(changed), "--store-dir", str(store), "-q", timeout=300)
     assert finished.returncode == 0, finished.stderr
     assert (store / DATASET_FILE).read_bytes() != before[DATASET_FILE]
+    assert len(list((store / "builds").iterdir())) == 2  # the new build and the one it replaced
     assert not list(store.glob(".*.tmp"))
 
 

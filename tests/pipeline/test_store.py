@@ -101,8 +101,10 @@ def test_build_json_describes_the_dataset(sample_store):
 
 
 def test_no_temporary_files_left(sample_store):
-    """A completed save leaves only the final files in the store directory."""
-    assert sorted(p.name for p in sample_store.iterdir()) == [BUILD_FILE, DATASET_FILE]
+    """A completed save leaves one build folder, the link to it, the links through it and the lock file."""
+    assert sorted(p.name for p in sample_store.iterdir()) == [".lock", BUILD_FILE, "builds", "current", DATASET_FILE]
+    assert [p.name for p in (sample_store / "builds").iterdir()] == [(sample_store / "current").resolve().name]
+    assert sorted(p.name for p in (sample_store / "current").iterdir()) == [BUILD_FILE, DATASET_FILE]
 
 
 def test_missing_store_names_the_path(tmp_path):
@@ -155,8 +157,8 @@ def test_persistent_store_is_read_only(sample_store, tmp_path):
 
 
 def test_kill_9_while_saving_keeps_previous_dataset(sample_store):
-    """A process killed with SIGKILL after writing its temporary dataset, before the rename, leaves the previous
-    dataset.nq byte-identical and loadable; the next save removes the orphaned temporary file."""
+    """A process killed with SIGKILL after writing its build folder, before publishing it, leaves the previous
+    dataset.nq byte-identical and loadable; the next save removes the orphaned folder."""
     before = (sample_store / DATASET_FILE).read_bytes()
     info_before = (sample_store / BUILD_FILE).read_bytes()
     code = ("import sys, pyoxigraph as ox; from kg.rdf.store import save_dataset;"
@@ -164,12 +166,14 @@ def test_kill_9_while_saving_keeps_previous_dataset(sample_store):
             "save_dataset([q], sys.argv[1])")
     proc = subprocess.Popen([sys.executable, "-c", code, str(sample_store)], cwd=REPO,
                             env={**os.environ, PAUSE_ENV: "30"})
+    live = (sample_store / "current").resolve()
     deadline = time.monotonic() + 20
-    temps = []
-    while time.monotonic() < deadline and not temps:
-        temps = [p for p in sample_store.glob(f".{DATASET_FILE}.*.tmp") if p.stat().st_size > 0]
+    pending = []
+    while time.monotonic() < deadline and not pending:
+        pending = [p for p in (sample_store / "builds").glob(f"*/{BUILD_FILE}") if p.parent != live]
         time.sleep(0.05)
-    assert temps, "the writer never produced its temporary file"
+    assert pending, "the writer never produced its build folder"
+    time.sleep(0.3)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     assert proc.returncode == -signal.SIGKILL
@@ -177,5 +181,5 @@ def test_kill_9_while_saving_keeps_previous_dataset(sample_store):
     assert (sample_store / BUILD_FILE).read_bytes() == info_before
     assert same_dataset(open_store(sample_store), sample_quads())
     save_dataset(sample_quads(), sample_store)
-    assert not list(sample_store.glob(".*.tmp"))
+    assert not pending[0].parent.exists() and not list(sample_store.glob(".*.tmp"))
     assert json.loads((sample_store / BUILD_FILE).read_text())["dataset"]["quads"] == len(set(sample_quads()))
