@@ -19,7 +19,7 @@ from kg.errors import StoreError
 from kg.rdf.files import sha256_file
 from kg.rdf.store import DATASET_FILE, current_build, read_build_info
 
-EXPORTS = ["fpkg.ttl", "fpkg.trig", "fpkg.jsonld", "fpkg.nt"]
+EXPORTS = ["fpkg.ttl", "fpkg.trig", "fpkg.jsonld", "fpkg.nt", "fpkg.nq"]
 PUBLISHED = [DATASET_FILE] + [f"exports/{name}" for name in EXPORTS]
 
 
