@@ -3,7 +3,8 @@
 A rebuild that changes one article of a corpus should pay SHACL validation and HermiT for that article only, not
 for all of them. Each cached result is a small file named by the sha256 of its inputs (the data's canonical
 N-Triples, the shapes and ontology files, the code that computed it), so a stale entry cannot be found: any
-change to an input changes the name. Entries are written to a temporary name and renamed, so a build killed
+change to an input changes the name; each entry holds the sha256 of its content, checked on every read, so a
+damaged or altered entry is never used. Entries are written to a temporary name and renamed, so a build killed
 mid-write leaves no torn file; the oldest entries are dropped once a kind holds :data:`MAX_ENTRIES`.
 
 Where it lives and whether it is on are the settings ``cache_dir`` and ``cache`` (:mod:`kg.settings`):
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 from kg.settings import current
@@ -52,24 +54,37 @@ def digest(*parts: bytes) -> str:
 
 
 def get(kind: str, key: str) -> bytes | None:
-    """The bytes stored for ``key`` under ``kind``, or None (also when caching is off or the entry is unreadable)."""
+    """The bytes stored for ``key`` under ``kind``, or None: when caching is off, the entry is missing or
+    unreadable, or its content no longer matches the sha256 stored with it (a damaged or altered entry is removed
+    and reported on standard error, then computed again)."""
     if not enabled():
         return None
+    path = root() / kind / key
     try:
-        return (root() / kind / key).read_bytes()
+        stored = path.read_bytes()
     except OSError:
         return None
+    checksum, _, value = stored.partition(b"\n")
+    if checksum != hashlib.sha256(value).hexdigest().encode():
+        print(f"fpkg: cache entry {kind}/{key} does not match its checksum; ignored and removed", file=sys.stderr)
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+    return value
 
 
 def put(kind: str, key: str, value: bytes) -> None:
-    """Store ``value`` for ``key`` under ``kind``. Never raises: a cache that cannot be written only costs time."""
+    """Store ``value`` for ``key`` under ``kind``, with its sha256 for :func:`get` to check. Never raises: a cache
+    that cannot be written only costs time."""
     if not enabled():
         return
     directory = root() / kind
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = directory / f".{key}.{os.getpid()}"
-        tmp.write_bytes(value)
+        tmp.write_bytes(hashlib.sha256(value).hexdigest().encode() + b"\n" + value)
         os.replace(tmp, directory / key)
         _trim(directory)
     except OSError:

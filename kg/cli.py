@@ -494,7 +494,8 @@ def options_over(settings: Settings, args) -> Settings:
     option = lambda name: getattr(args, name, None)  # noqa: E731 -- each command has its own options
     return settings.replace(
         store_dir=option("store_dir"), store=option("store"), seeds_dir=option("seeds"),
-        cache=False if option("no_cache") else None, jobs=option("jobs"), reasoner=option("reasoner"),
+        cache=False if option("no_cache") else None,
+        hermit_cds=False if option("no_cache") else None, jobs=option("jobs"), reasoner=option("reasoner"),
         host=option("host"), port=option("port"), workers=option("workers"), timeout=option("timeout"))
 
 

@@ -12,8 +12,8 @@ setting                     environment                            default
 ``store``                   ``KG_STORE``                           none: queries run in memory
 ``cache``                   ``KG_CACHE`` (``0`` turns it off)      on
 ``cache_dir``               ``KG_CACHE_DIR``                       ``$XDG_CACHE_HOME/fpkg``, else ``~/.cache/fpkg``
-``hermit_cds``              ``KG_HERMIT_CDS`` (``0`` off)          on: HermiT's JVM class archive
-``hermit_cds_dir``          ``KG_HERMIT_CDS_DIR``                  ``$XDG_CACHE_HOME/fpkg/hermit-cds`` (or ``~``)
+``hermit_cds``              ``KG_HERMIT_CDS`` (``0`` off)          on: HermiT's JVM class archive (off with ``KG_CACHE=0``)
+``hermit_cds_dir``          ``KG_HERMIT_CDS_DIR``                  ``<cache_dir>/hermit-cds``
 ``jobs``                    ``KG_JOBS``                            one process per CPU
 ``reasoner``                ``KG_REASONER``                        ``auto``
 ``host``, ``port``          ``KG_HOST``, ``KG_PORT``               ``127.0.0.1``, ``5000``
@@ -70,9 +70,9 @@ class Settings:
     cache: bool = True
     cache_dir: Path = dataclasses.field(default_factory=lambda: _default_cache_root(os.environ))
     hermit_cds: bool = True
-    #: Where HermiT's JVM class archives live: not in ``cache_dir``, they belong to the machine's Java and HermiT.
-    hermit_cds_dir: Path = dataclasses.field(
-        default_factory=lambda: _default_cache_root(os.environ) / "hermit-cds")
+    #: Where HermiT's JVM class archives live (None: ``cache_dir/hermit-cds``). They are executed, so they are
+    #: governed like the cache: the same folder, and off when the cache is off.
+    hermit_cds_dir: Path | None = None
     jobs: int | None = None
     reasoner: str = "auto"
     host: str = "127.0.0.1"
@@ -103,14 +103,15 @@ class Settings:
         :raises UsageError: if a value is not of its setting's kind (one line naming the variable).
         """
         env = os.environ if environ is None else environ
-        values: dict = {"cache_dir": _default_cache_root(env),
-                        "hermit_cds_dir": _default_cache_root(env) / "hermit-cds"}
+        values: dict = {"cache_dir": _default_cache_root(env)}
         for f in dataclasses.fields(cls):
             name = f"KG_{f.name.upper()}"
             raw = env.get(name)
             if raw is None or (raw == "" and f.name != "cors_origin"):
                 continue
             values[f.name] = _convert(name, f.name, raw)
+        if values.get("cache") is False and "KG_HERMIT_CDS" not in env:
+            values["hermit_cds"] = False  # the class archive is executed: no cache means none of it either
         settings = cls(**values)
         if settings.reasoner not in REASONERS:
             raise UsageError(f"KG_REASONER={settings.reasoner!r}: expected one of {', '.join(REASONERS)}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,7 @@ import pyoxigraph as ox
 
 from kg import cache
 from kg.errors import KgError, LoadError
+from kg.lifetime import die_with_parent
 from kg.pipeline.articles import raise_collected, union
 from kg.rdf.canonical import as_quads
 from kg.resources import ontology_files
@@ -163,7 +165,8 @@ def prepare_in_parallel(paths: list[Path], jobs: int) -> list[PreparedArticle]:
     for parse_once in (load_ontology, load_shapes, shapes_ontology, _validation_inputs, _code_digest):
         parse_once()  # cached in this process, inherited by the forked workers
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:  # no worker outlives a killed build
         results = list(pool.map(_prepare_path, paths, chunksize=max(1, len(paths) // (jobs * 8))))
     errors = [r for r in results if isinstance(r, KgError)]
     if errors:

@@ -10,12 +10,14 @@ import time
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.lifetime import die_with_parent
 from kg.reason.reasoning import Reasoned
 
 
-def _reason_in_child(graph, send) -> None:
+def _reason_in_child(graph, send, parent: int) -> None:
     """Child process: run the reasoner and send back the outcome (inferred triples as N-Triples) or the error."""
     os.setpgid(0, 0)  # its own process group, so the parent can stop HermiT's JVM along with it
+    die_with_parent(parent)  # a killed build must not leave it blocked on a pipe nobody reads
     start = time.perf_counter()
     try:
         from kg.reason.reasoning import reason
@@ -36,7 +38,7 @@ class Reasoner:
     def __init__(self, graph):
         ctx = multiprocessing.get_context("fork")
         self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_reason_in_child, args=(graph, send), daemon=True)
+        self._proc = ctx.Process(target=_reason_in_child, args=(graph, send, os.getpid()), daemon=True)
         self._proc.start()
         send.close()
 

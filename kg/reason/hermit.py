@@ -8,8 +8,9 @@ Most of a short HermiT run is the JVM loading and verifying ~2,500 OWLAPI and He
 sharing (AppCDS) archive of them, JDK 12+, made once per machine, saves about a third of it with the same output
 (measurements: docs/architecture.md). How it is kept simple and safe:
 
-- the archive lives in ``<hermit_cds_dir>/<key>`` (:mod:`kg.settings`: ``$XDG_CACHE_HOME/fpkg/hermit-cds``;
-  ``KG_HERMIT_CDS=0`` turns it off), ``<key>`` a hash of the Java executable and the HermiT files, so an upgrade starts afresh;
+- the archive lives in ``<hermit_cds_dir>/<key>`` (:mod:`kg.settings`: ``<cache_dir>/hermit-cds``, a folder
+  only this user may write; ``KG_HERMIT_CDS=0``, ``KG_CACHE=0`` and ``--no-cache`` turn it off), ``<key>`` a
+  hash of the Java executable and the HermiT files, so an upgrade starts afresh;
 - AppCDS takes jars only, so owlready2's patched classes (a directory) are copied into ``patch.jar`` there;
 - the first run records the classes it loads (``-XX:DumpLoadedClassList``) and then starts ``java -Xshare:dump``
   in the background, detached, written to a temporary name and renamed: no build waits for it;
@@ -34,6 +35,7 @@ import pyoxigraph as ox
 
 from kg import cache
 from kg.errors import KgError
+from kg.lifetime import die_with_parent
 from kg.settings import current
 
 MAIN_CLASS = "org.semanticweb.HermiT.cli.CommandLine"
@@ -78,24 +80,53 @@ def _installation_key(java: str, hermit: Path) -> str | None:
 def cache_dir(java: str, hermit: Path) -> Path | None:
     """Where this Java and HermiT keep their class archive; None if turned off or Java is not found."""
     settings = current()
-    if not settings.hermit_cds:
+    if not settings.hermit_cds or not settings.cache:  # executed by the JVM: governed like the cache
         return None
     key = _installation_key(java, hermit)
     if key is None:
         return None
-    return settings.hermit_cds_dir / key
+    directory = (settings.hermit_cds_dir or settings.cache_dir / "hermit-cds") / key
+    return directory if _private(directory) else None
+
+
+def _private(directory: Path) -> bool:
+    """Make ``directory`` (mode 0700) and check it and the folder holding it are owned by this user and writable
+    by nobody else: files in it are executed by the JVM. False, with a one-line warning, if not."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for path in (directory, directory.parent):
+            st = path.stat()
+            if st.st_uid != os.geteuid() or st.st_mode & 0o022:
+                print(f"fpkg: {path} is writable by another user; HermiT runs without its class archive",
+                      file=sys.stderr)
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def _patch_jar(hermit: Path, directory: Path) -> Path:
     """owlready2's patched HermiT classes as a jar in ``directory`` (made once, atomically)."""
     jar = directory / "patch.jar"
-    if not jar.exists():
+    if not _jar_matches(jar, hermit):
         tmp = directory / f"patch.jar.{os.getpid()}"
         with zipfile.ZipFile(tmp, "w") as z:
             for cls in sorted(hermit.rglob("*.class")):
                 z.write(cls, cls.relative_to(hermit).as_posix())
         os.replace(tmp, jar)
     return jar
+
+
+def _jar_matches(jar: Path, hermit: Path) -> bool:
+    """Whether ``jar`` holds exactly owlready2's patched HermiT classes, byte for byte (a planted or damaged jar
+    is made again, never run)."""
+    try:
+        with zipfile.ZipFile(jar) as z:
+            entries = {name: z.read(name) for name in z.namelist()}
+    except (OSError, zipfile.BadZipFile):
+        return False
+    classes = {cls.relative_to(hermit).as_posix(): cls for cls in hermit.rglob("*.class")}
+    return entries.keys() == classes.keys() and all(entries[n] == p.read_bytes() for n, p in classes.items())
 
 
 def _jvm_options(java: str, hermit: Path) -> tuple[list[str], str, Path | None]:
@@ -185,8 +216,9 @@ def _run(java: str, hermit: Path, memory: int, ntriples: bytes) -> str | None:
         tmp.write(ntriples)
     command = [java, f"-Xmx{memory}M", *options, "-cp", classpath, MAIN_CLASS, "-c", "-I", "-Y", f"file://{tmp.name}"]
     try:
+        parent = os.getpid()
         run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False,
-                             env=_java_environment())
+                             env=_java_environment(), preexec_fn=lambda: die_with_parent(parent))
     except OSError as exc:
         raise KgError(f"HermiT failed: cannot run {java}: {exc}", rule="owl-reasoning") from exc
     finally:

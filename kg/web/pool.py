@@ -20,7 +20,6 @@ Requests and answers are pickled, each framed by its 8-byte length.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import pickle
 import resource
@@ -30,6 +29,8 @@ import struct
 import sys
 import threading
 import time
+
+from kg.lifetime import die_with_parent
 
 _HEADER = struct.Struct("!Q")
 _TEXT = [("Content-Type", "text/plain; charset=utf-8")]
@@ -79,12 +80,6 @@ def _recv_rest(sock: socket.socket, size: int) -> bytes:
     return bytes(view[:got])
 
 
-def _die_with_parent() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    # the parent may have ended before prctl: then this process was already re-parented
-
-
 def _vm_size() -> int:
     with open("/proc/self/status") as f:
         for line in f:
@@ -100,7 +95,7 @@ def _zygote(ctrl: socket.socket, handler, reopen, after_fork, memory_mb: int, pa
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps ended query processes
-    _die_with_parent()
+    die_with_parent()
     if os.getppid() != parent:
         os._exit(0)
     while True:
@@ -130,7 +125,7 @@ def _zygote(ctrl: socket.socket, handler, reopen, after_fork, memory_mb: int, pa
 
 def _query_process(sock: socket.socket, handler, after_fork, memory_mb: int, parent: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    _die_with_parent()
+    die_with_parent()
     if os.getppid() != parent:
         os._exit(0)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -1,6 +1,8 @@
 """HermiT's command line with a class-data-sharing archive: made in the background, used, and safely ignored."""
 
+import shutil
 import time
+from pathlib import Path
 
 import pytest
 from rdflib import Graph
@@ -26,34 +28,39 @@ def ontology_nt() -> bytes:
 
 @pytest.fixture
 def cache(tmp_path, use_settings):
-    # cache off: every call below must start a JVM, not reuse an earlier answer
-    use_settings(hermit_cds_dir=tmp_path, hermit_cds=True, cache=False)
+    # the archive needs the cache on; its answers are removed before each run, so every call starts a JVM
+    use_settings(cache_dir=tmp_path / "cache", hermit_cds_dir=tmp_path / "cds", hermit_cds=True, cache=True)
     java, hermit, _ = _owlready_hermit()
     return java, hermit, cache_dir(java, hermit)
 
 
-def test_archive_is_made_in_the_background_then_used_with_the_same_answers(cache, ontology_nt):
+def fresh_run(ntriples: bytes, cache_root: Path):
+    """run_hermit with no kept answer, so the JVM really runs."""
+    shutil.rmtree(cache_root / "hermit", ignore_errors=True)
+    return run_hermit(ntriples)
+
+
+def test_archive_is_made_in_the_background_then_used_with_the_same_answers(cache, ontology_nt, tmp_path):
     """The first run records its classes and a background dump leaves hermit.jsa; later runs use it, same output."""
     java, hermit, directory = cache
-    first = run_hermit(ontology_nt)
+    first = fresh_run(ontology_nt, tmp_path / "cache")
     deadline = time.time() + 120
     while not (directory / "hermit.jsa").exists() and time.time() < deadline:
         time.sleep(0.5)
     assert (directory / "hermit.jsa").exists()
     options, classpath, record = _jvm_options(java, hermit)
     assert f"-XX:SharedArchiveFile={directory / 'hermit.jsa'}" in options and record is None
-    assert set(_entailed(run_hermit(ontology_nt))) == set(_entailed(first))
+    assert set(_entailed(fresh_run(ontology_nt, tmp_path / "cache"))) == set(_entailed(first))
     assert not list(directory.glob("classes.*.lst")) and not (directory / "dump.lock").exists()
 
 
-def test_a_corrupt_archive_is_ignored(cache, ontology_nt, use_settings):
+def test_a_corrupt_archive_is_ignored(cache, ontology_nt, use_settings, tmp_path):
     """A damaged hermit.jsa does not break reasoning: the JVM loads the classes itself, same answers."""
     _, _, directory = cache
-    directory.mkdir(parents=True)
     (directory / "hermit.jsa").write_bytes(b"not an archive" * 100)
-    with_archive = set(_entailed(run_hermit(ontology_nt)))
+    with_archive = set(_entailed(fresh_run(ontology_nt, tmp_path / "cache")))
     use_settings(hermit_cds=False)
-    assert with_archive == set(_entailed(run_hermit(ontology_nt)))
+    assert with_archive == set(_entailed(fresh_run(ontology_nt, tmp_path / "cache")))
     assert len(with_archive) > 0
 
 
