@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,35 @@ class LoadedArticle:
         return g
 
 
+#: Characters an analyst types for the article's look-alikes: (article's, quote's, how to say it).
+_LOOK_ALIKES = (("’", "'", "’ where the quote has '"), ("‘", "'", "‘ where the quote has '"),
+                ("“", '"', "“ where the quote has \""), ("”", '"', "” where the quote has \""),
+                ("\u00a0", " ", "a no-break space where the quote has a space"),
+                ("—", "-", "— where the quote has -"), ("–", "-", "– where the quote has -"))
+
+
+def _near_miss(exact: str, text: str) -> str:
+    """Why a quote is not found when it nearly is: a look-alike character, or another Unicode normalization
+    (composed é against e + combining accent). Empty if it is not a near miss.
+
+    >>> _near_miss("a b", "x a\u00a0b")
+    ' (it has a no-break space where the quote has a space)'
+    >>> _near_miss("caf\u00e9", "a cafe\u0301")
+    ' (the article writes accents as separate characters (NFD); copy the quote from the article)'
+    """
+    plain = str.maketrans({theirs: ours for theirs, ours, _ in _LOOK_ALIKES})
+    start = text.translate(plain).find(exact.translate(plain))  # one character for one: positions agree
+    if start >= 0:
+        says = {(theirs, ours): say for theirs, ours, say in _LOOK_ALIKES}
+        found = dict.fromkeys(says[pair] for pair in zip(text[start:start + len(exact)], exact) if pair in says)
+        return f" (it has {', '.join(found)})"
+    for form, how in (("NFC", "composed characters (NFC)"), ("NFD", "separate characters (NFD)")):
+        normal = unicodedata.normalize(form, exact)
+        if normal != exact and normal in text:
+            return f" (the article writes accents as {how}; copy the quote from the article)"
+    return ""
+
+
 def find_quote(text: str, exact: str, occurrence: int | None = None, *, file=None, line=None) -> tuple[int, int]:
     """Code-point offsets ``(start, end)`` of ``exact`` in ``text``: 0-based start, exclusive end.
 
@@ -80,7 +110,7 @@ def find_quote(text: str, exact: str, occurrence: int | None = None, *, file=Non
         i = text.find(exact, i + 1)
     where = {"file": file, "line": line}
     if not starts:
-        hint = " (it has ’ where the quote has ')" if "'" in exact and exact.replace("'", "’") in text else ""
+        hint = _near_miss(exact, text)
         raise AnnotationError(f"quote not found in the article{hint}: {exact!r}", rule="quote-occurs", **where)
     if occurrence is None and len(starts) > 1:
         raise AnnotationError(f"quote occurs {len(starts)} times; add 'occurrence: N' to pick one: {exact!r}",
