@@ -236,9 +236,9 @@ def _answer_query(args, result) -> int:
 def cmd_export(args) -> int:
     import pyoxigraph as ox
 
-    from kg.rdf.store import dataset_path
+    from kg.rdf.store import read_dataset
 
-    quads = ox.parse(path=str(dataset_path(args.store_dir)), format=ox.RdfFormat.N_QUADS)
+    quads = read_dataset(args.store_dir)
     if args.events:
         return _export_events(quads, args)
     if args.format is None:
@@ -292,15 +292,13 @@ def cmd_link(args) -> int:
 
 
 def cmd_push(args) -> int:
-    import pyoxigraph as ox
-
     from kg.rdf.push import push
     from kg.rdf.remote import RemoteStore
-    from kg.rdf.store import dataset_path
+    from kg.rdf.store import read_dataset
 
     remote = RemoteStore(args.endpoint, update_url=args.update, graph_store_url=args.graph_store,
                          user=args.user, password=args.password, timeout=args.timeout)
-    quads = list(ox.parse(path=str(dataset_path(args.store_dir)), format=ox.RdfFormat.N_QUADS))
+    quads = read_dataset(args.store_dir)
     report = push(quads, remote, batch=args.batch, union=args.union_default_graph,
                   progress=None if args.quiet else _push_progress)
     if not args.quiet:

@@ -196,6 +196,22 @@ def dataset_path(store_dir: str | os.PathLike | None = None) -> Path:
     return path
 
 
+def read_dataset(store_dir: str | os.PathLike | None = None) -> list[ox.Quad]:
+    """Every quad of the published build's ``dataset.nq``.
+
+    :raises StoreError: if nothing was built, or the file is damaged (one line naming the file and the line).
+    """
+    path = dataset_path(store_dir)
+    try:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+    except SyntaxError as e:
+        position = getattr(e, "lineno", None)
+        raise StoreError(f"damaged dataset, rebuild it with `kg build`: {e.msg if hasattr(e, 'msg') else e}",
+                         file=str(path), line=position) from None
+    except OSError as e:
+        raise StoreError(f"cannot read the dataset: {e.strerror or e}", file=str(path)) from None
+
+
 def read_build_info(store_dir: str | os.PathLike | None = None, *, build: Path | None = None) -> dict:
     """The metadata (``build.json``) of the published build, or of the build folder ``build``.
 
