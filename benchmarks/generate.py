@@ -442,7 +442,7 @@ def article_quads(m: dict) -> list[str]:
         holders = c["holder"] if isinstance(c["holder"], list) else [c["holder"]]
         out += [f"{ci} {a} <{FP}{CLAIM_CLASSES[c['kind']]}> {gp} .", f"{ci} <{FP}statedIn> {D} {gp} .",
                 f"{ci} <{FP}statement> {_lit(c['statement'])} {gp} ."]
-        out += [f"{ci} <{FP}heldBy> {r(h)} {gp} ." for h in holders]
+        out += [f"{ci} <{FP}viewOf> {r(h)} {gp} ." for h in holders]
         out += [f"{ci} <{FP}about> {r(x)} {gp} ." for x in c["about"]]
         out += [f"{ci} <{FP}addressee> {r(x)} {gp} ." for x in c.get("addressee", [])]
         out += [f"{ci} <{FP}recommends> {r(x)} {gp} ." for x in c.get("recommends", [])]

@@ -14,6 +14,7 @@ added to the ontology is usable at once; a corpus adds concepts in the ``kinds``
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,19 @@ CLAIM_KINDS = {
     "recommendation": "Recommendation",
     "reported-fact": "ReportedFact",
 }
+
+#: FactBank factuality values an annotation writes, and the fpk: concept each becomes.
+MODALITIES = {"CT+": "CT-plus", "PR+": "PR-plus", "PS+": "PS-plus", "CT-": "CT-minus", "PR-": "PR-minus",
+              "PS-": "PS-minus", "Uu": "Uu"}
+#: The modality a claim of each kind has when the annotation gives none: predictions and recommendations are
+#: never stated as certainly so, whatever their words.
+DEFAULT_MODALITY = {"prediction": "PR+", "recommendation": "Uu"}
+#: Statuses of actions and events (entity field ``status``) -> the fpk: concept.
+STATUSES = {"actual": "Actual", "hypothetical": "Hypothetical", "feared": "Feared", "predicted": "Predicted",
+            "recommended": "Recommended", "negated": "Negated"}
+#: Argument relations between claims (claim fields) -> the fp: property.
+RELATIONS = {"evidence-for": "evidenceFor", "supports": "supports", "contrasts-with": "contrastsWith",
+             "consequence-of": "consequenceOf"}
 
 #: Page furniture always recognised at the end of an article file (blog comment widgets).
 DEFAULT_FURNITURE = ("No comments:", "Post a Comment")
@@ -68,6 +82,7 @@ class Entity:
     iso3: str | None
     line: int
     key: str | None = None
+    status: str | None = None  # actual, feared ... for actions and events (segments action/event)
 
     @property
     def segment(self) -> str | None:
@@ -81,10 +96,17 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """Words inside a claim's quote (a hedge) or paragraph (a connective), as written, with their line."""
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     kind: str
-    holders: tuple[str, ...]
+    views: tuple[str, ...]  # whose view the claim reports (fp:viewOf)
     quote: str
     occurrence: int | None
     statement: str
@@ -94,6 +116,16 @@ class Claim:
     recommends: tuple[str, ...]
     line: int
     quote_line: int
+    asserted_by: str | None = None  # who writes it (fp:assertedBy); None for the document's author
+    modality: str = "CT+"
+    hedges: tuple[Cue, ...] = ()
+    connective: Cue | None = None
+    relations: tuple[tuple[str, str, int], ...] = ()  # (relation field, other claim id, line)
+
+    @property
+    def is_certain(self) -> bool:
+        """Whether the claim states its content as certainly so (FactBank CT+): only then is it a fact."""
+        return self.modality == "CT+"
 
 
 @dataclass(frozen=True)
@@ -116,6 +148,7 @@ class Document:
     line: int
     text_line: int | None = None  # where 'text' is written, for errors about the file it names
     url: str | None = None
+    encoder: str = ""  # the person who wrote the annotation
 
 
 @dataclass(frozen=True)
@@ -140,6 +173,7 @@ class _Reader:
         self.file = file
         self.problems: list[AnnotationError] = []
         self.kinds: dict[str, Kind] = {}
+        self.author: str | None = None  # the document's author: whose view a claim is, unless it says
 
     def concept(self, value, where: str, line: int) -> None:
         """Report ``value`` (an ``fpk:`` concept) unless the ontology or the ``kinds`` section defines it."""
@@ -200,7 +234,7 @@ class _Reader:
 
     def document(self, raw, line, known) -> Document | None:
         where = "document"
-        if not self.fields(raw, where, ("id", "text", "kind", "author"),
+        if not self.fields(raw, where, ("id", "text", "kind", "author", "encoder"),
                            ("title", "publisher", "issued", "furniture", "url"), line):
             return None
         doc_id = self.string(raw, "id", where, raw.line, _DOC_ID, "lower-case letters, digits and '-'")
@@ -234,14 +268,14 @@ class _Reader:
         return Document(doc_id, Path(self.file).parent / text, kind, people["author"], people.get("publisher"),
                         self.string(raw, "title", where, raw.line), issued,
                         DEFAULT_FURNITURE + tuple(f for f in furniture if f not in DEFAULT_FURNITURE), raw.line,
-                        self.line_of(raw, "text", raw.line), url)
+                        self.line_of(raw, "text", raw.line), url, self.string(raw, "encoder", where, raw.line) or "")
 
     def entity(self, eid, raw, line) -> Entity | None:
         where = f"entity '{eid}'"
         if not isinstance(eid, str) or not _ID.fullmatch(eid):
             self.problem(f"entity id {eid!r} must be letters, digits, '_' or '-'", line, "wrong-type")
             return None
-        if not self.fields(raw, where, ("type", "label"), ("wikidata", "iso3", "key"), line):
+        if not self.fields(raw, where, ("type", "label"), ("wikidata", "iso3", "key", "status"), line):
             return None
         types = raw.get("type")
         if types is None:
@@ -250,7 +284,8 @@ class _Reader:
         known_types = vocabulary().types
         bad = [t for t in types if t not in known_types]
         if bad or not types:
-            self.problem(f"{where}: unknown type {bad[0] if bad else types!r} (known: {', '.join(known_types)})",
+            self.problem(f"{where}: unknown type {bad[0] if bad else types!r}"
+                         f"{_did_you_mean(bad[0], known_types) if bad else ''} (known: {', '.join(known_types)})",
                          self.line_of(raw, "type", raw.line), "wrong-type")
             return None
         if len({known_types[t][0] for t in types}) > 1:
@@ -268,7 +303,15 @@ class _Reader:
             self.problem(f"{where}: 'key' is only for things that are otherwise the document's own (events, "
                          f"actions ...); a {types[0]} is already shared as fpr:{eid}", self.line_of(raw, "key", line),
                          "wrong-type")
-        return Entity(eid, types, label or "", wikidata, iso3, line, key) if label else None
+        status = self.string(raw, "status", where, raw.line)
+        if status is not None and status not in STATUSES:
+            self.problem(f"{where}: 'status' must be one of {', '.join(STATUSES)}, got {status!r}{_did_you_mean(status, STATUSES)}",
+                         self.line_of(raw, "status", line), "wrong-type")
+            status = None
+        if status and segment_of(types) not in ("action", "event"):
+            self.problem(f"{where}: 'status' is only for policy actions and events (whether they happened), not for a "
+                         f"{types[0]}", self.line_of(raw, "status", line), "wrong-type")
+        return Entity(eid, types, label or "", wikidata, iso3, line, key, status) if label else None
 
     def fact(self, raw, line, where, known) -> Fact | None:
         if not isinstance(raw, list) or len(raw) != 3:
@@ -279,8 +322,13 @@ class _Reader:
         ok = True
         properties = vocabulary().properties
         if p not in properties:
-            self.problem(f"{where}: unknown property {p!r} in fact (known: {', '.join(properties)})", line,
+            self.problem(f"{where}: unknown property {p!r} in fact{_did_you_mean(p, properties)} (known: "
+                         f"{', '.join(n for n in properties if n not in vocabulary().deprecated)})", line,
                          "unknown-property")
+            return None
+        if p in vocabulary().deprecated:
+            self.problem(f"{where}: property {p!r} is deprecated: {vocabulary().deprecated[p]}", line,
+                         "deprecated-property")
             return None
         if s not in known:
             self.problem(f"{where}: unknown entity {s!r} as subject of a fact", line, "unknown-entity")
@@ -310,13 +358,18 @@ class _Reader:
     def claim(self, raw, line, known) -> Claim | None:
         cid = raw.get("id") if isinstance(raw, LineMap) else None
         where = f"claim '{cid}'" if cid else "claim"
-        if not self.fields(raw, where, ("id", "kind", "holder", "quote", "statement"),
-                           ("occurrence", "about", "facts", "addressee", "recommends"), line):
+        if not self.fields(raw, where, ("id", "kind", "quote", "statement"),
+                           ("view", "asserted-by", "modality", "hedge", "occurrence", "about", "facts", "addressee",
+                            "recommends", "connective", "holder", *RELATIONS), line):
             return None
+        if "holder" in raw:
+            self.problem(f"{where}: 'holder' is now 'view' (whose view the claim reports; the one who writes it is "
+                         f"'asserted-by', by default the document's author)", raw.key_lines["holder"], "renamed-field")
         cid = self.string(raw, "id", where, raw.line, _ID, "letters, digits, '_' or '-'")
         kind = raw.get("kind")
         if kind is not None and kind not in CLAIM_KINDS:
-            self.problem(f"{where}: kind must be one of {', '.join(CLAIM_KINDS)}, got {kind!r}",
+            self.problem(f"{where}: kind must be one of {', '.join(CLAIM_KINDS)}, got {kind!r}"
+                         f"{_did_you_mean(kind, CLAIM_KINDS)}",
                          self.line_of(raw, "kind", raw.line), "wrong-type")
             kind = None
         occurrence = raw.get("occurrence")
@@ -332,15 +385,81 @@ class _Reader:
         if kind not in (None, "recommendation") and ("addressee" in raw or "recommends" in raw):
             self.problem(f"{where}: 'addressee' and 'recommends' are only for recommendations", raw.line,
                          "wrong-type")
-        holders = self.id_list(raw, "holder", where, raw.line, known)
+        views = self.id_list(raw, "view", where, raw.line, known) or ((self.author,) if self.author else ())
+        asserted = self.id_list(raw, "asserted-by", where, raw.line, known)
+        if isinstance(raw.get("asserted-by"), list):
+            self.problem(f"{where}: 'asserted-by' must be one entity id", self.line_of(raw, "asserted-by", raw.line),
+                         "wrong-type")
+        asserter = asserted[0] if asserted else self.author
+        if kind == "belief" and asserter and asserter in views:
+            self.problem(f"{where}: a belief reports someone else's view, but its view is {asserter!r}, who writes "
+                         f"it; set 'view' to whose view it is ('Beijing believes ...': view: China), or make it an "
+                         f"assessment if it is the writer's own", self.line_of(raw, "view", raw.line), "belief-view")
+        modality = self.modality(raw, where, kind)
         about = self.id_list(raw, "about", where, raw.line, known)
         facts = self.facts(raw, "facts", where, raw.line, known)
         quote = self.string(raw, "quote", where, raw.line)
         statement = self.string(raw, "statement", where, raw.line)
-        if None in (cid, kind, quote, statement) or not holders:
+        hedges = self.cues(raw, "hedge", where)
+        for cue in hedges:
+            if quote and cue.text not in quote:
+                self.problem(f"{where}: hedge {cue.text!r} is not in the claim's quote (copy the words from it)",
+                             cue.line, "hedge-in-quote")
+        connective = self.cues(raw, "connective", where)
+        if len(connective) > 1:
+            self.problem(f"{where}: 'connective' is one string", connective[1].line, "wrong-type")
+        relations = tuple((name, other, ln) for name in RELATIONS for other, ln in self.claim_ids(raw, name, where))
+        if None in (cid, kind, quote, statement, modality) or not views:
             return None
-        return Claim(cid, kind, holders, quote, occurrence, statement, about, facts, addressees, recommends,
-                     raw.line, self.line_of(raw, "quote", raw.line))
+        return Claim(cid, kind, views, quote, occurrence, statement, about, facts, addressees, recommends,
+                     raw.line, self.line_of(raw, "quote", raw.line), asserted[0] if asserted else None, modality,
+                     hedges, connective[0] if connective else None, relations)
+
+    def modality(self, raw, where, kind) -> str | None:
+        """The claim's FactBank value: as written, else the default of its kind (CT+ for most)."""
+        value = raw.get("modality")
+        if value is None:
+            return DEFAULT_MODALITY.get(kind, "CT+")
+        line = self.line_of(raw, "modality", raw.line)
+        if value not in MODALITIES:
+            self.problem(f"{where}: 'modality' must be one of {', '.join(MODALITIES)} (FactBank: CT certain, PR "
+                         f"probable, PS possible; + so, - not so; Uu underspecified), got {value!r}", line,
+                         "wrong-type")
+            return None
+        if value == "CT+" and kind in DEFAULT_MODALITY:
+            self.problem(f"{where}: a {kind} cannot be certainly so (CT+): what is only predicted or recommended is "
+                         f"never a fact; use PR+, PS+ or Uu", line, "modality-kind")
+            return None
+        return value
+
+    def cues(self, raw, key, where) -> tuple[Cue, ...]:
+        value = raw.get(key)
+        if value is None:
+            return ()
+        values = value if isinstance(value, list) else [value]
+        lines = value.item_lines if isinstance(value, LineSeq) else [self.line_of(raw, key, raw.line)] * len(values)
+        out = []
+        for v, ln in zip(values, lines):
+            if not isinstance(v, str) or not v.strip():
+                self.problem(f"{where}: '{key}' must hold words of the article, got {v!r}", ln, "wrong-type")
+            else:
+                out.append(Cue(v, ln))
+        return tuple(out)
+
+    def claim_ids(self, raw, key, where) -> list[tuple[str, int]]:
+        """Claim ids in an argument relation field, with their lines; checked against the claims afterwards."""
+        value = raw.get(key)
+        if value is None:
+            return []
+        values = value if isinstance(value, list) else [value]
+        lines = value.item_lines if isinstance(value, LineSeq) else [self.line_of(raw, key, raw.line)] * len(values)
+        out = []
+        for v, ln in zip(values, lines):
+            if not isinstance(v, str):
+                self.problem(f"{where}: '{key}' must hold claim ids, got {v!r}", ln, "wrong-type")
+            else:
+                out.append((v, ln))
+        return out
 
     def background(self, raw, line, known) -> BackgroundFact | None:
         if not self.fields(raw, "background fact", ("fact", "note"), (), line):
@@ -348,6 +467,16 @@ class _Reader:
         fact = self.fact(raw.get("fact"), self.line_of(raw, "fact", line), "background fact", known)
         note = self.string(raw, "note", "background fact", raw.line)
         return BackgroundFact(fact, note, raw.line) if fact and note else None
+
+
+def _did_you_mean(value, choices) -> str:
+    """A hint naming the closest allowed value, or nothing.
+
+    >>> _did_you_mean("belif", ("belief", "assessment"))
+    "; did you mean 'belief'?"
+    """
+    close = difflib.get_close_matches(str(value), list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _is_date(value) -> bool:
@@ -421,6 +550,7 @@ def read_annotation(path: str | Path) -> Annotation:
             entities[eid] = entity
     known = set(ents)  # entities with a bad field still count as declared, so one mistake gives one error
     document = reader.document(raw.get("document"), reader.line_of(raw, "document", 1), known)
+    reader.author = document.author if document else None
     sections = {}
     for key, build in (("claims", reader.claim), ("background", reader.background)):
         items = raw.get(key)
@@ -434,6 +564,13 @@ def read_annotation(path: str | Path) -> Annotation:
         if c.id in seen:
             reader.problem(f"claim id '{c.id}' is used twice (first at line {seen[c.id]})", c.line, "duplicate-id")
         seen.setdefault(c.id, c.line)
+    for c in claims:
+        for name, other, line in c.relations:
+            if other == c.id:
+                reader.problem(f"claim '{c.id}': '{name}' names the claim itself", line, "unknown-claim")
+            elif other not in seen:
+                reader.problem(f"claim '{c.id}': unknown claim {other!r} in '{name}'{_did_you_mean(other, seen)}",
+                               line, "unknown-claim")
     raise_problems(reader.problems, file)
     return Annotation(Path(path), document, entities, claims, tuple(b for b in sections["background"] if b),
                       reader.kinds)

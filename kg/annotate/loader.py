@@ -1,6 +1,8 @@
 """Turn an article and its annotation into an RDF dataset with three named graphs.
 
-``fpg:{doc}/assertions`` holds what the article says (entity types and every claim's facts),
+``fpg:{doc}/assertions`` holds what the article states as so (entity types, the status of actions and events,
+and the facts of every claim whose modality is certain, CT+: what is only possible, probable, feared or
+recommended stays in the claim's reified content),
 ``fpg:{doc}/background`` what the encoder adds (labels, Wikidata items, ISO codes, dates' years),
 ``fpg:{doc}/provenance`` the document, its paragraphs, the claims with their W3C Web Annotation text
 anchors and the reified statements they support. Every node is an IRI derived from the annotation,
@@ -18,13 +20,16 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.annotate.annotations import CLAIM_KINDS, Annotation, Claim, Entity, Fact, raise_problems, read_annotation
+from kg.annotate.annotations import (CLAIM_KINDS, MODALITIES, RELATIONS, STATUSES, Annotation, Claim, Cue, Entity, Fact,
+                                     raise_problems, read_annotation)
 from kg.annotate.vocabulary import vocabulary
 from kg.errors import AnnotationError
 from kg.rdf.namespaces import FP, FPK, FPR, OA, ORG, PREFIXES, SCHEMA, WD, doc_resource, graph_iri
 from kg.annotate.sourcefile import read_inside
 
-ENCODER = FPR["agent/encoder"]
+LOADER = FPR["agent/loader"]
+#: The ontology version whose terms the loader writes (recorded on each build, prov:used).
+ONTOLOGY_VERSION = URIRef("https://w3id.org/fpkg/ontology/0.2.0")
 CONTEXT = 32  # characters of oa:prefix / oa:suffix kept on each side of a quote
 _PREFIXED = {"fp": FP, "org": ORG, "fpk": FPK}
 
@@ -232,15 +237,38 @@ class _Builder:
             self.p.add((g, PROV.wasDerivedFrom, doc))
         self.p.add((graph_iri(self.doc_id, "assertions"), FP.graphRole, FPK.ArticleContent))
         self.p.add((graph_iri(self.doc_id, "background"), FP.graphRole, FPK.EncoderKnowledge))
-        self.p.add((graph_iri(self.doc_id, "background"), PROV.wasAttributedTo, ENCODER))
-        self.p.add((ENCODER, RDF.type, PROV.SoftwareAgent))
-        self.p.add((ENCODER, RDFS.label, Literal("fpkg annotation loader")))
+        self.provenance(d)
+
+    def provenance(self, d) -> None:
+        """Who encoded the article (a person) and the build that made the graphs from which annotation (its
+        hash) with which ontology version: PROV, with no timestamp, so a rebuild gives the same triples."""
+        encoder = self.mint(FPR[f"agent/{_slug(d.encoder)}"], d.line)
+        self.p.add((encoder, RDF.type, PROV.Person))
+        self.p.add((encoder, RDFS.label, Literal(d.encoder)))
+        self.p.add((graph_iri(self.doc_id, "background"), PROV.wasAttributedTo, encoder))
+        build, annotation = FPR[f"{self.doc_id}/build"], FPR[f"{self.doc_id}/annotation"]
+        self.p.add((LOADER, RDF.type, PROV.SoftwareAgent))
+        self.p.add((LOADER, RDFS.label, Literal("fpkg annotation loader", lang="en")))
+        self.p.add((annotation, RDF.type, PROV.Entity))
+        self.p.add((annotation, FP.sourceFile, Literal(corpus_path(self.ann.path, self.ann.path))))
+        self.p.add((annotation, FP.sha256, Literal(hashlib.sha256(Path(self.ann.path).read_bytes()).hexdigest())))
+        self.p.add((annotation, PROV.wasAttributedTo, encoder))
+        self.p.add((build, RDF.type, PROV.Activity))
+        self.p.add((build, PROV.used, annotation))
+        self.p.add((build, PROV.used, self.doc))
+        self.p.add((build, FP.usedOntologyVersion, ONTOLOGY_VERSION))
+        self.p.add((build, PROV.wasAssociatedWith, LOADER))
+        for role in ("assertions", "background", "provenance"):
+            self.p.add((graph_iri(self.doc_id, role), PROV.wasGeneratedBy, build))
 
     def entity_description(self, e: Entity) -> None:
         node = self.mint(self.entity(e.id), e.line)
         for t in e.types:
             self.a.add((node, RDF.type, URIRef(vocabulary().types[t][1])))
-        self.b.add((node, RDFS.label, Literal(e.label)))
+        if e.segment in ("action", "event"):
+            # Whether it happened is what the article says of it; an action it only fears is not an event.
+            self.a.add((node, FP.status, FPK[STATUSES[e.status or "actual"]]))
+        self.b.add((node, RDFS.label, Literal(e.label, lang="en")))
         if e.wikidata:
             self.b.add((node, SKOS.exactMatch, WD[e.wikidata]))
         if e.iso3:
@@ -266,13 +294,29 @@ class _Builder:
             self.p.add((node, RDF.type, cls))
         self.p.add((node, FP.statedIn, self.doc))
         self.p.add((node, FP.statement, Literal(c.statement)))
-        for pred, ids in ((FP.heldBy, c.holders), (FP.addressee, c.addressees), (FP.recommends, c.recommends)):
+        self.p.add((node, FP.assertedBy, self.entity(c.asserted_by or self.ann.document.author)))
+        self.p.add((node, FP.modality, FPK[MODALITIES[c.modality]]))
+        for pred, ids in ((FP.viewOf, c.views), (FP.addressee, c.addressees), (FP.recommends, c.recommends)):
             for eid in ids:
                 self.p.add((node, pred, self.entity(eid)))
+        for name, other, _line in c.relations:
+            self.p.add((node, FP[RELATIONS[name]], doc_resource(self.doc_id, "claim", other)))
+        for n, cue in enumerate(c.hedges, 1):
+            at = start + c.quote.index(cue.text)
+            self.p.add((node, FP.hedgeCue, self.cue(node, n, cue, at)))
+        if c.connective:
+            at = para.text.find(c.connective.text)
+            if at < 0:
+                problems.append(AnnotationError(f"claim '{c.id}': connective {c.connective.text!r} is not in the "
+                                                f"claim's paragraph ({para.index})", file=self.file,
+                                                line=c.connective.line, rule="connective-in-paragraph"))
+            else:
+                self.p.add((node, FP.connectiveCue, self.cue(node, len(c.hedges) + 1, c.connective, para.start + at)))
         about = set(c.about)
         for fact in c.facts:
             triple = self.triple(fact)
-            self.a.add(triple)
+            if c.is_certain:  # only what the claim states as certainly so is a fact of the article
+                self.a.add(triple)
             self.p.add((node, FP.asserts, self.statement(triple, fact.line)))
             about.add(fact.subject)
             if fact.object_kind == "entity":
@@ -280,6 +324,15 @@ class _Builder:
         for eid in about:
             self.p.add((node, FP.about, self.entity(eid)))
         self.anchor(node, c, start, end, para)
+
+    def cue(self, claim: URIRef, n: int, cue: Cue, start: int) -> URIRef:
+        """The node anchoring a claim's cue words at their offsets in the file (``…/claim/{id}/cue/{n}``)."""
+        node = self.mint(URIRef(f"{claim}/cue/{n}"), cue.line)
+        self.p.add((node, RDF.type, FP.Cue))
+        self.p.add((node, OA.exact, Literal(cue.text)))
+        self.p.add((node, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+        self.p.add((node, OA.end, Literal(start + len(cue.text), datatype=XSD.nonNegativeInteger)))
+        return node
 
     def anchor(self, claim: URIRef, c: Claim, start: int, end: int, para: Paragraph) -> None:
         base = str(claim) + "/anchor"
@@ -326,6 +379,16 @@ class _Builder:
             self.b.add(triple)
         raise_problems(problems, self.file)
         return LoadedArticle(self.doc_id, self.ds, self.origins, self.text, self.paragraphs, self.ann)
+
+
+def _slug(name: str) -> str:
+    """An IRI-safe id for a person's name.
+
+    >>> _slug("Ana María Pérez")
+    'ana-maria-perez'
+    """
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in plain).split()) or "encoder"
 
 
 def corpus_path(text_path: Path, annotation_path: Path) -> str:

@@ -29,6 +29,8 @@ from kg.rdf.ontology import load_ontology
 
 #: Classes whose properties the loader writes itself: no annotation fact may use them.
 _LOADER_WRITES = (FP.Claim, FP.Document, FP.Paragraph, OA.Annotation)
+#: Properties the loader writes from other fields (an entity's ``status``, a build's ontology version).
+_LOADER_PROPERTIES = (FP.status, FP.usedOntologyVersion)
 #: Literal forms by XSD range (the annotation checks and converts values of these forms).
 _FORMS = {XSD.positiveInteger: "positiveInteger", XSD.string: "string", XSD.boolean: "boolean"}
 _PREFIXES = {str(FP): "fp", str(ORG): "org"}
@@ -38,13 +40,15 @@ _PREFIXES = {str(FP): "fp", str(ORG): "org"}
 class Vocabulary:
     """``types``: type name -> (IRI segment or None for shared, class IRI); ``properties``: fact name ->
     (prefixed IRI, object form); ``concepts``: every SKOS concept IRI -> its schemes; ``open_schemes``: the
-    schemes a corpus may extend; ``labels``: lower-cased labels of every fp:/fpk: term -> the term."""
+    schemes a corpus may extend; ``labels``: lower-cased labels of every fp:/fpk: term -> the term;
+    ``deprecated``: fact names the ontology deprecates -> its note on what to use instead."""
 
     types: dict
     properties: dict
     concepts: dict
     open_schemes: frozenset
     labels: dict
+    deprecated: dict
 
 
 def _local(iri) -> str:
@@ -118,7 +122,7 @@ def vocabulary() -> Vocabulary:
             prefix = _PREFIXES.get(str(prop)[:len(str(prop)) - len(_local(prop))])
             domains = _domains(onto, prop)
             ranges = [r for r in onto.objects(prop, RDFS.range) if isinstance(r, URIRef)]
-            if prefix is None or (prefix == "fp" and not domains) or (
+            if prefix is None or prop in _LOADER_PROPERTIES or (prefix == "fp" and not domains) or (
                     domains and all(_under(onto, d, _LOADER_WRITES) for d in domains)) or any(
                     _under(onto, r, _LOADER_WRITES) for r in ranges):
                 continue
@@ -135,5 +139,7 @@ def vocabulary() -> Vocabulary:
         for term, label in onto.subject_objects(prop):
             if str(term).startswith(("https://w3id.org/fpkg/",)):
                 labels.setdefault(str(label).lower(), str(term))
+    deprecated = {name: str(onto.value(URIRef(str(FP) + name), SKOS.historyNote) or "deprecated")
+                  for name in properties if (URIRef(str(FP) + name), OWL.deprecated, None) in onto}
     return Vocabulary(dict(sorted(types.items())), dict(sorted(properties.items())), concepts, open_schemes,
-                      labels)
+                      labels, deprecated)

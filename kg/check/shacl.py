@@ -51,10 +51,10 @@ class Violation:
     def to_error(self) -> ShapeViolation:
         """This violation as the library's error type, for callers that collect or raise errors.
 
-        >>> v = Violation("<https://w3id.org/fpkg/resource/x>", "fp:heldBy", None, "needs a holder", "fp:ClaimShape",
+        >>> v = Violation("<https://w3id.org/fpkg/resource/x>", "fp:viewOf", None, "needs a holder", "fp:ClaimShape",
         ...               file="seeds/a.yaml", line=3)
         >>> str(v.to_error())
-        'seeds/a.yaml:3: <https://w3id.org/fpkg/resource/x> fp:heldBy: needs a holder [fp:ClaimShape]'
+        'seeds/a.yaml:3: <https://w3id.org/fpkg/resource/x> fp:viewOf: needs a holder [fp:ClaimShape]'
         """
         path = f" {self.path}" if self.path else ""
         value = f" (value {self.value})" if self.value is not None and self.value != self.node else ""
@@ -111,7 +111,7 @@ def _node_str(term) -> str:
 
 
 def _path_str(graph: Graph, path) -> str | None:
-    """A SHACL property path in SPARQL syntax: ``fp:heldBy``, ``^fp:hasConcern``, ``fp:trend/skos:inScheme``."""
+    """A SHACL property path in SPARQL syntax: ``fp:viewOf``, ``^fp:hasConcern``, ``fp:trend/skos:inScheme``."""
     if path is None:
         return None
     if isinstance(path, URIRef):

@@ -32,7 +32,7 @@ COLUMNS = ("GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1Name", "Actor1Countr
            "ActionGeo_FullName", "SOURCEURL",
            "Actor1Wikidata", "Actor2Wikidata", "PLOVER", "Status", "Actual", "DateAsStated", "Claim", "Quote",
            "Article", "Event")
-ACTUAL = str(FPK["status-actual"])
+ACTUAL = str(FPK.Actual)
 #: Claim kinds, strongest first, and the status each gives an event it states when fp:status is missing.
 CLAIM_STATUS = (("ReportedFact", "actual"), ("Prediction", "predicted"), ("Recommendation", "recommended"),
                 ("Assessment", "unstated"), ("Belief", "unstated"))
@@ -123,7 +123,7 @@ def event_rows(store, *, include_non_actual: bool = False) -> list[dict]:
             continue
         seen.add(event)
         claim = _best_claim(claims.get(event, []))
-        status = _v(r, "status").rsplit("status-", 1)[-1] if r["status"] is not None else _claim_status(claim)
+        status = _v(r, "status").rsplit("/", 1)[-1].lower() if r["status"] is not None else _claim_status(claim)
         actual = r["status"] is not None and _v(r, "status") == ACTUAL or (r["status"] is None and status == "actual")
         if not actual and not include_non_actual:
             continue

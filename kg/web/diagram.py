@@ -48,14 +48,14 @@ class Box:
 
 
 def _views(lookup, iris) -> dict:
-    """IRI -> labels of the actors whose view the claims about it report (fp:viewOf, else fp:heldBy, else
+    """IRI -> labels of the actors whose view the claims about it report (fp:viewOf, else
     fp:assertedBy)."""
     if not iris:
         return {}
     rows = lookup.rows(f"""SELECT DISTINCT ?x ?label {{ VALUES ?x {{ {' '.join(f'<{i}>' for i in iris)} }}
-        ?claim fp:about ?x . OPTIONAL {{ ?claim fp:viewOf ?v }} OPTIONAL {{ ?claim fp:heldBy ?h }}
+        ?claim fp:about ?x . OPTIONAL {{ ?claim fp:viewOf ?v }}
         OPTIONAL {{ ?claim fp:assertedBy ?a }}
-        BIND(COALESCE(?v, ?h, ?a) AS ?who) ?who rdfs:label ?label }} ORDER BY ?label""")
+        BIND(COALESCE(?v, ?a) AS ?who) ?who rdfs:label ?label }} ORDER BY ?label""")
     views: dict = {}
     for r in rows:
         views.setdefault(r["x"], []).append(r["label"])

@@ -100,7 +100,7 @@ class Lookup:
 
     def anchors(self, where: str, **bindings) -> list[dict]:
         """Text anchors of the claims matched by the SPARQL pattern ``where`` (binding ?claim): claim, kind,
-        exact words, start, end, document, holder (whose view: fp:viewOf, else fp:heldBy, else fp:assertedBy) and
+        exact words, start, end, document, holder (whose view: fp:viewOf, else fp:assertedBy) and
         author, ordered by document and start."""
         return self.rows(f"""
             SELECT ?claim ?kind ?exact ?start ?end ?doc ?holder ?author WHERE {{
@@ -112,9 +112,8 @@ class Lookup:
               OPTIONAL {{ ?claim a ?kind . FILTER(?kind IN (fp:Belief, fp:Assessment, fp:Prediction,
                                                             fp:Recommendation, fp:ReportedFact)) }}
               OPTIONAL {{ ?claim fp:viewOf ?viewOf }}
-              OPTIONAL {{ ?claim fp:heldBy ?heldBy }}
               OPTIONAL {{ ?claim fp:assertedBy ?assertedBy }}
-              BIND(COALESCE(?viewOf, ?heldBy, ?assertedBy) AS ?holder)
+              BIND(COALESCE(?viewOf, ?assertedBy) AS ?holder)
               OPTIONAL {{ ?doc dcterms:creator ?author }}
             }} ORDER BY ?doc ?start ?claim""", **bindings)
 

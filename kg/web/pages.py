@@ -182,7 +182,7 @@ def article_view(site: Site, doc: str) -> dict:
     legend = site.decorate(anchors)
     labels = lookup.labels([doc])
     actors = lookup.rows(f"""SELECT DISTINCT ?x ?label {{
-        ?claim fp:statedIn $doc . ?claim fp:about|fp:heldBy|fp:addressee ?x .
+        ?claim fp:statedIn $doc . ?claim fp:about|fp:viewOf|fp:addressee ?x .
         ?x a ?t . FILTER(?t IN ({", ".join("fp:" + t for t in ACTOR_TYPES)})) OPTIONAL {{ ?x rdfs:label ?label }}
         }} ORDER BY ?label""", doc=doc)
     graph = doc.replace(PREFIX_IRIS["fpr"], PREFIX_IRIS["fpg"]) + "/assertions"

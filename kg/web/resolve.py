@@ -55,7 +55,7 @@ def entity_view(site, iri: str) -> dict:
            if p.value != _TYPE and p.value not in EXTERNAL]
     into = [(site.term(s, labels), site.term(p, labels)) for s, p in incoming]
     where = ("VALUES ?claim { $iri }" if lookup.ask("ASK { $iri fp:hasTextAnchor ?a }", iri=iri)
-             else "?claim fp:about|fp:heldBy|fp:addressee|fp:recommends|fp:asserts $iri .")
+             else "?claim fp:about|fp:viewOf|fp:addressee|fp:recommends|fp:asserts $iri .")
     quotes, anchors = [], lookup.dedupe(lookup.anchors(where, iri=iri))
     site.decorate(anchors)
     for anchor in anchors:

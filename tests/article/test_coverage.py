@@ -108,7 +108,7 @@ def test_states_carry_wikidata_items_and_iso_codes(article):
 def test_views_of_others_are_held_by_them(union):
     """Views the article attributes to others are held by "many experts", Chinese officials and experts, and China."""
     def claims_of(holder):
-        return {str(c).rsplit("/", 1)[1] for c in union.subjects(FP.heldBy, holder)}
+        return {str(c).rsplit("/", 1)[1] for c in union.subjects(FP.viewOf, holder)}
     assert "experts-cynical" in claims_of(local("group", "many-experts"))
     assert claims_of(local("group", "chinese-officials-and-experts")) == {"us-uses-north-korea-as-excuse"}
     assert {"washington-reaction-threat", "soft-landing"} <= claims_of(FPR.China)

@@ -43,7 +43,7 @@ CLAIMS = """\
     claims:
       - id: sponsor
         kind: reported-fact
-        holder: AnnAnalyst
+        view: AnnAnalyst
         quote: "The militia, armed by Tehran, attacked shipping."
         statement: Iran arms the militia, which attacked shipping.
         facts:
@@ -52,7 +52,7 @@ CLAIMS = """\
           - [shipping-war, hasParticipant, Militia]
       - id: exit
         kind: reported-fact
-        holder: AnnAnalyst
+        view: AnnAnalyst
         quote: "Moscow left the grain deal in July."
         statement: Russia left the grain deal in July.
         facts:
@@ -132,7 +132,7 @@ def test_kinds_section_adds_concepts_to_open_schemes(tmp_path):
     claims = CLAIMS.split("    background:")[0] + (
         "      - id: food\n"
         "        kind: assessment\n"
-        "        holder: AnnAnalyst\n"
+        "        view: AnnAnalyst\n"
         '        quote: "Singapore hosted the talks."\n'
         "        statement: Singapore hosted talks on food security.\n"
         "        facts:\n"
@@ -233,7 +233,7 @@ def test_constructed_articles_conform_with_views_predictions_and_recommendations
     claims = article.annotation.claims
     author = article.annotation.document.author
     assert len(claims) >= 12
-    assert any(set(c.holders) - {author} for c in claims)
+    assert any(set(c.views) - {author} for c in claims)
     assert {"prediction", "recommendation", "belief", "reported-fact"} <= {c.kind for c in claims}
 
 

@@ -18,7 +18,7 @@ def test_a_violation_names_the_annotation_line(article, seed_annotation, line_of
     claim = FPR["mibae-2018-china-north-korea/claim/main-concerns"]
     broken = Graph()
     for triple in article.union():
-        if not (triple[0] == claim and triple[1] == FP.heldBy):
+        if not (triple[0] == claim and triple[1] == FP.viewOf):
             broken.add(triple)
     assert (claim, RDF.type, FP.Claim) in broken
     result = validate_graph(broken, origins=article.origins)

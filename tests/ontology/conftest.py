@@ -38,7 +38,7 @@ def make_synthetic_graph(n: int = 500) -> Graph:
         g.add((priority, FP.higherPriority, high))
         g.add((priority, FP.lowerPriority, low))
         g.add((claim, RDF.type, FP.Assessment))
-        g.add((claim, FP.heldBy, holder))
+        g.add((claim, FP.viewOf, holder))
         g.add((claim, FP.about, URIRef(concern)))
         made += 6
         i += 1

@@ -27,7 +27,7 @@ SPEC_CLASSES = """Actor State Person Organization Embassy Group Place Province R
 SPEC_OBJECT_PROPERTIES = """hasMember leaderOf headOfStateOf headOfGovernmentOf representsState locatedIn standsFor
     partOf hasInterest interestOf interestKind regarding priorityHolder higherPriority lowerPriority prioritizedOver
     hasConcern concernOf concernKind causedBy affects linkedToActionsOf hasActor hasTarget hasParticipant atPlace
-    actionKind respondsTo signalsTo hasParty relationshipKind trend alliedWith heldBy holds statedIn about asserts
+    actionKind respondsTo signalsTo hasParty relationshipKind trend alliedWith viewOf hasView statedIn about asserts
     hasTextAnchor addressee recommends inDocument inParagraph publicationKind graphRole""".split()
 SPEC_DATATYPE_PROPERTIES = """iso3166Alpha3 roleLabel isCurrent concernRank date dateAsStated statement
     paragraphIndex text sourceFile sha256""".split()

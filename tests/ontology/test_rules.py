@@ -191,7 +191,7 @@ NEW_AXIOMS = {
     "asymmetric": "fp:partOf a owl:AsymmetricProperty .",
     "restriction": "fp:Alliance rdfs:subClassOf [ a owl:Restriction ; owl:onProperty fp:hasParty ; "
                    "owl:minCardinality 2 ] .",
-    "equivalent-property": "fp:holds owl:equivalentProperty fp:interestOf .",
+    "equivalent-property": "fp:hasView owl:equivalentProperty fp:interestOf .",
     "intersection-domain": "fp:deploys rdfs:domain [ a owl:Class ; owl:intersectionOf ( fp:Sanction fp:Signal ) ] .",
     "data-subproperty": "fp:sha256 rdfs:subPropertyOf fp:sourceFile .",
     "datatype-restriction": "fp:concernRank rdfs:range [ a rdfs:Datatype ; owl:onDatatype xsd:integer ; "

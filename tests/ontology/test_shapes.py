@@ -95,9 +95,9 @@ def test_violation_reads_as_one_plain_line_with_origin():
     data = _with_base(FIXTURES / "shapes" / "ClaimShape" / "invalid-no-holder.ttl")
     node = "https://w3id.org/fpkg/resource/t/claim/c1"
     result = validate_graph(data, origins={node: ("seeds/x.yaml", 42)})
-    line = next(str(v) for v in result.violations if v.path == "fp:heldBy")
-    assert line == (f"seeds/x.yaml:42: <{node}> fp:heldBy: A claim must name at least one holder, "
-                    "a fp:Actor (fp:heldBy) [fp:ClaimShape]")
+    line = next(str(v) for v in result.violations if v.path == "fp:viewOf")
+    assert line == (f"seeds/x.yaml:42: <{node}> fp:viewOf: A claim must name at least one holder, "
+                    "a fp:Actor (fp:viewOf) [fp:ClaimShape]")
 
 
 def test_sh_class_sees_subclasses_without_inference():

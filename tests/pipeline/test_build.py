@@ -130,7 +130,7 @@ RANK = "      - [refugee-crisis, concernRank, 1]\n"
 BAD_ANNOTATIONS = {
     "quote not found": ('quote: "Many experts are cynical about Chinese cooperation on North Korea."',
                         'quote: "Many experts are enthusiastic about Chinese cooperation."', 1, "[quote-occurs]"),
-    "unknown entity": ("holder: many-experts", "holder: no-such-entity", 1, "[unknown-entity]"),
+    "unknown entity": ("view: many-experts", "view: no-such-entity", 1, "[unknown-entity]"),
     "wrong type": (RANK, "      - [refugee-crisis, concernRank, first]\n", 1, "[wrong-type]"),
     "missing field": ("    kind: reported-fact\n", "", 1, "[required-field]"),
     "malformed YAML": ("\nclaims:\n", "\nclaims: [\n", 2, "malformed YAML"),
@@ -201,7 +201,7 @@ def test_validate_command(built, tmp_path):
     ok = run_kg("validate", str(SEED), str(store / "exports" / "fpkg.trig"), str(store / "exports" / "fpkg.ttl"),
                 timeout=300)
     assert ok.returncode == 0, ok.stderr
-    bad = annotation_copy(tmp_path, "holder: many-experts", "holder: no-such-entity")
+    bad = annotation_copy(tmp_path, "view: many-experts", "view: no-such-entity")
     r = run_kg("validate", str(bad), timeout=300)
     assert r.returncode == 1 and "no-such-entity" in r.stderr and "Traceback" not in r.stderr
     broken = tmp_path / "broken.ttl"

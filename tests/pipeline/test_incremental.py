@@ -119,7 +119,7 @@ def test_annotation_errors_from_workers_name_each_file_and_line(corpus, cache_di
     quote_file, holder_file = corpus[1], corpus[2]
     quote = next(line for line in quote_file.read_text().splitlines() if line.strip().startswith("quote:"))
     edit(quote_file, quote, quote.split(":")[0] + ": words that are not in the article")
-    holder = next(line for line in holder_file.read_text().splitlines() if line.strip().startswith("holder:"))
+    holder = next(line for line in holder_file.read_text().splitlines() if line.strip().startswith("view:"))
     edit(holder_file, holder, holder.split(":")[0] + ": no-such-entity")
     with pytest.raises(InvalidDataError) as caught:
         build(corpus, store_dir=tmp_path / "store", jobs=2)

@@ -38,10 +38,10 @@ def title_of(page: str, claim: str) -> str:
 def test_kinds_and_views_are_told_apart(seed_graph):
     """A claim held by the author is marked as the author's view; one held by another actor is not; kinds differ."""
     author_held = {r["c"].value.rsplit("/", 1)[-1] for r in seed_graph.query(
-        f"SELECT ?c {{ ?c fp:statedIn <{FPR}{DOC}> ; fp:heldBy ?h . <{FPR}{DOC}> dcterms:creator ?h }}",
+        f"SELECT ?c {{ ?c fp:statedIn <{FPR}{DOC}> ; fp:viewOf ?h . <{FPR}{DOC}> dcterms:creator ?h }}",
         use_default_graph_as_union=True, prefixes=PREFIXES)}
     others = {r["c"].value.rsplit("/", 1)[-1] for r in seed_graph.query(
-        f"SELECT ?c {{ ?c fp:statedIn <{FPR}{DOC}> ; fp:heldBy ?h . <{FPR}{DOC}> dcterms:creator ?a "
+        f"SELECT ?c {{ ?c fp:statedIn <{FPR}{DOC}> ; fp:viewOf ?h . <{FPR}{DOC}> dcterms:creator ?a "
         "FILTER(?h != ?a) }", use_default_graph_as_union=True, prefixes=PREFIXES)} - author_held
     assert author_held and others
     page = reader(seed_graph)
