@@ -25,6 +25,7 @@ HEAD = """\
       text: article.txt
       kind: {kind}
       author: AnnAnalyst
+      encoder: Ann Analyst
       title: A test article
     entities:
       AnnAnalyst: {{type: Person, label: Ann Analyst}}
