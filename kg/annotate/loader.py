@@ -246,7 +246,9 @@ class _Builder:
         self.p.add((encoder, RDF.type, PROV.Person))
         self.p.add((encoder, RDFS.label, Literal(d.encoder)))
         self.p.add((graph_iri(self.doc_id, "background"), PROV.wasAttributedTo, encoder))
-        build, annotation = FPR[f"{self.doc_id}/build"], FPR[f"{self.doc_id}/annotation"]
+        build = self.mint(FPR[f"{self.doc_id}/build"], d.line)
+        annotation = self.mint(FPR[f"{self.doc_id}/annotation"], d.line)
+        self.mint(LOADER, d.line)
         self.p.add((LOADER, RDF.type, PROV.SoftwareAgent))
         self.p.add((LOADER, RDFS.label, Literal("fpkg annotation loader", lang="en")))
         self.p.add((annotation, RDF.type, PROV.Entity))

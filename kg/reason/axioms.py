@@ -52,7 +52,7 @@ IGNORED = {
                     "owl:NamedIndividual, owl:Ontology and its owl:versionIRI",
 }
 _BUILTIN_ANNOTATIONS = frozenset({RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.versionInfo,
-                                  OWL.deprecated})
+                                  OWL.deprecated, OWL.priorVersion})
 _DECLARATIONS = frozenset({OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
                            RDFS.Datatype, OWL.NamedIndividual, OWL.Ontology})
 _CHARACTERISTICS = frozenset({OWL.FunctionalProperty, OWL.SymmetricProperty, OWL.TransitiveProperty})

@@ -121,10 +121,19 @@ def test_cq05_stability_claim_holder_and_words(ask, seed_text_path):
 
 
 def test_cq06_views_of_others(ask):
-    """Experts (¶2), Chinese officials and experts (¶9), Beijing (¶4, ¶10) and the publisher's biography (¶15)."""
-    held = Counter(r["holder"] for r in ask("cq06"))
-    assert held == {"group/many-experts": 3, "group/chinese-officials-and-experts": 1, "China": 3,
-                    "AtlanticCouncil": 4}
+    """Experts (¶2), Chinese officials and experts (¶9) and Beijing (¶4, ¶5, ¶10); the author asserts every one."""
+    rows = ask("cq06")
+    assert Counter(r["holder"] for r in rows) == {"group/many-experts": 3, "group/chinese-officials-and-experts": 1,
+                                                  "China": 10}
+    assert {r["assertedBy"] for r in rows} == {"TaisukeMibae"}
+
+
+def test_beijings_views_include_its_five_concerns(ask):
+    """"Beijing's main concerns ... are" reports Beijing's view: the five concerns are claims whose view is China's."""
+    claims = {r["claim"] for r in ask("cq26")}
+    assert {f"claim/concern-{n}" for n in ("1-refugee-crisis", "2-us-military-presence", "3-blame-and-punishment",
+                                           "4-economic-harm", "5-nuclear-accident")} <= claims
+    assert {"claim/washington-reaction-threat", "claim/soft-landing", "claim/main-concerns"} <= claims
 
 
 def test_cq07_claims_by_kind_match_the_annotation(ask, seed_annotation):
@@ -212,6 +221,18 @@ def test_cq15_us_actions(ask):
             ("action/us-call-for-chinese-cooperation", "China"), ("action/us-military-buildup", None)} <= rows
 
 
+def test_actions_the_us_took_leave_out_the_feared_and_the_recommended(ask, store):
+    """The U.S. actions Beijing only fears and the strategy the author only recommends are U.S. actions in the graph,
+    with their status, but not actions the U.S. took."""
+    took = {r["action"] for r in ask("cq15")}
+    status = {r["thing"]: r["status"] for r in ask("cq25")}
+    not_taken = {"action/us-military-actions": "fpk:Feared", "action/us-punishment": "fpk:Feared",
+                 "action/allied-china-strategy": "fpk:Recommended"}
+    assert {a: status[a] for a in not_taken} == not_taken
+    assert not took & set(not_taken)
+    assert all(status[a] == "fpk:Actual" for a in took)
+
+
 def test_cq16_stability_claim_asserts_the_priority(ask):
     """The stability-priority claim supports the triple china-stability fp:prioritizedOver china-denuclearization."""
     assert {"claim": "claim/stability-priority", "subject": "interest/china-stability",
@@ -224,18 +245,21 @@ def test_cq17_metonyms(ask):
         ("Beijing", "China"), ("Washington", "UnitedStates"), ("Pyongyang", "NorthKorea")}
 
 
-def test_cq18_xi_absence_is_a_signal_to_pyongyang(ask):
-    """Xi's absence from the anniversary celebrations is a signal from Xi to North Korea (¶8)."""
-    assert [(r["signal"], r["actor"], r["receiver"]) for r in ask("cq18")] == [
-        ("action/xi-absence", "XiJinping", "NorthKorea")]
+def test_cq18_xi_absence_could_have_been_a_signal(ask, store):
+    """Xi's absence "could have been a signal" to Pyongyang (¶8): a possible signal with its hedge, not a fact."""
+    assert [(r["signal"], r["actor"], r["receiver"], r["modality"], r["hedge"]) for r in ask("cq18")] == [
+        ("action/xi-absence", "XiJinping", "NorthKorea", "fpk:PS-plus", "could have been")]
+    asserted = store.query(f"ASK {{ GRAPH <https://w3id.org/fpkg/graph/{DOC}/assertions> {{ ?s fp:signalsTo ?o }} }}",
+                           prefixes={"fp": "https://w3id.org/fpkg/ontology#"})
+    assert not bool(asserted)
 
 
 def test_cq19_author_affiliations(ask):
-    """Visiting senior fellow and minister in Washington now; minister for Korean affairs in Beijing earlier (¶15)."""
-    assert {(r["organization"], r["role"], r["current"]) for r in ask("cq19")} == {
-        ("AsiaSecurityInitiative", "visiting senior fellow", "true"),
-        ("EmbassyOfJapanWashington", "minister", "true"),
-        ("EmbassyOfJapanBeijing", "minister covering Korean affairs", "false")}
+    """Visiting senior fellow and minister in Washington as of 2018; minister for Korean affairs in Beijing ended (¶15)."""
+    assert {(r["organization"], r["role"], r["validAsOf"], r["endedBy"]) for r in ask("cq19")} == {
+        ("AsiaSecurityInitiative", "visiting senior fellow", "2018", None),
+        ("EmbassyOfJapanWashington", "minister", "2018", None),
+        ("EmbassyOfJapanBeijing", "minister covering Korean affairs", None, "2018")}
 
 
 def test_cq20_inferred_links_and_inverses(ask):
@@ -310,3 +334,68 @@ def test_cq24_dyadic_events_with_plover_and_quad_class(ask, corpus_ask):
             ("varga-2023-black-sea-grain-deal/action/odesa-port-strikes", "Russia", "Ukraine", "195", "ASSAULT", "4",
              None, "Odesa")} <= corpus
     assert seed <= corpus
+
+
+def test_cq25_what_happened_and_what_china_fears(ask):
+    """China fears the three actions its concerns name; the recommended strategies are recommended, not actual."""
+    rows = ask("cq25")
+    feared = {r["thing"]: r["fearedBy"] for r in rows if r["status"] == "fpk:Feared"}
+    assert feared == {"action/excessive-sanctions": "China", "action/us-military-actions": "China",
+                      "action/us-punishment": "China"}
+    assert {r["thing"] for r in rows if r["status"] == "fpk:Recommended"} == {
+        "action/allied-china-strategy", "action/guard-against-china"}
+    assert {"event/singapore-summit", "action/thaad-deployment"} <= {
+        r["thing"] for r in rows if r["status"] == "fpk:Actual"}
+
+
+def test_cq27_evidence_for_the_excuse_belief_is_the_thaad_opposition(ask):
+    """"This belief was demonstrated by Beijing's opposition to THAAD": the opposition is evidence for the belief."""
+    evidence = [(r["from"], r["connective"]) for r in ask("cq27")
+                if r["relation"] == "fp:evidenceFor" and r["to"] == "claim/us-uses-north-korea-as-excuse"]
+    assert evidence == [("claim/thaad-opposition", "This belief was demonstrated by")]
+
+
+def test_cq27_connectives_link_the_claims_they_connect(ask):
+    """"however", "Therefore", "This is why" and "Consequently" each link the two claims the text connects."""
+    rows = {(r["from"], r["relation"], r["to"], r["connective"]) for r in ask("cq27")}
+    assert {("claim/chinese-diplomacy-can-help", "fp:contrastsWith", "claim/experts-cynical", "however"),
+            ("claim/understand-china-motivations", "fp:consequenceOf", "claim/chinese-diplomacy-can-help",
+             "Therefore"),
+            ("claim/beijing-looks-to-washington", "fp:consequenceOf", "claim/concerns-linked-to-us-actions",
+             "This is why"),
+            ("claim/response-focuses-on-us", "fp:consequenceOf", "claim/concerns-linked-to-us-actions",
+             "Consequently")} <= rows
+
+
+def test_what_china_sees_as_the_most_immediate_threat_is_one_triple_pattern(store):
+    """One triple pattern answers "what does China perceive as the most immediate threat?"."""
+    rows = list(store.query("SELECT ?threat WHERE { <https://w3id.org/fpkg/resource/China> "
+                            "<https://w3id.org/fpkg/ontology#perceivesAsMostImmediateThreat> ?threat }",
+                            use_default_graph_as_union=True))
+    assert {short(r["threat"]) for r in rows} == {"action/us-reaction-to-north-korea"}
+
+
+def test_cq28_threats_and_what_they_threaten(ask):
+    """China sees Washington's reaction as the most immediate threat, to stability; the denied threats are absent."""
+    assert [(r["actor"], r["threat"], r["mostImmediate"], r["threatens"]) for r in ask("cq28")] == [
+        ("China", "action/us-reaction-to-north-korea", "true", "interest/china-stability")]
+
+
+def test_cq29_interests_in_conflict_over_what_in_whose_view(ask):
+    """China and the U.S. and its allies are at odds: over North Korea for many experts, over denuclearization for
+    the author."""
+    assert {(r["party"], r["other"], r["regarding"], r["view"]) for r in ask("cq29")} == {
+        ("China", "group/us-and-allies", "NorthKorea", "group/many-experts"),
+        ("China", "group/us-and-allies", "interest/china-denuclearization", "TaisukeMibae")}
+
+
+def test_cq30_every_hedge_is_anchored_to_its_words(ask, seed_text_path):
+    """Each hedge or booster comes back with its modality, and its offsets give back its words in the article."""
+    text = seed_text_path.read_text(encoding="utf-8")
+    rows = ask("cq30")
+    assert all(text[int(r["start"]):int(r["end"])] == r["hedge"] for r in rows)
+    assert {(r["claim"], r["modality"], r["hedge"]) for r in rows} >= {
+        ("claim/xi-absence-signal", "fpk:PS-plus", "could have been"),
+        ("claim/no-further-tests", "fpk:CT-plus", "definitely"),
+        ("claim/washington-reaction-threat", "fpk:CT-plus", "in many ways"),
+        ("claim/north-korea-no-direct-threat", "fpk:CT-minus", "neither")}

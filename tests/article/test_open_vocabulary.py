@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, SKOS
 from kg.annotate.loader import load_article
 from kg.check.shacl import validate_graph
 from kg.errors import AnnotationError
-from kg.rdf.namespaces import FP, FPK, FPR, graph_iri
+from kg.rdf.namespaces import FP, FPK, FPR, ORG, graph_iri
 from kg.reason.reasoning import reason
 
 TEXT = ("By Ann Analyst\n"
@@ -39,6 +39,7 @@ HEAD = """\
       GrainDeal: {{type: Agreement, label: the grain deal}}
       exit: {{type: PolicyAction, label: Russia leaves the grain deal, key: grain-deal-exit-2023}}
       shipping-war: {{type: ArmedConflict, label: attacks on shipping}}
+      commander-post: {{type: Membership, label: the militia's commander}}
 """
 CLAIMS = """\
     claims:
@@ -49,7 +50,10 @@ CLAIMS = """\
         statement: Iran arms the militia, which attacked shipping.
         facts:
           - [Militia, sponsoredBy, Iran]
-          - [MilitiaCommander, leaderOf, Militia]
+          - [commander-post, org:member, MilitiaCommander]
+          - [commander-post, org:organization, Militia]
+          - [commander-post, roleKind, fpk:Leader]
+          - [commander-post, validAsOf, 2023]
           - [shipping-war, hasParticipant, Militia]
       - id: exit
         kind: reported-fact
@@ -91,7 +95,8 @@ def test_new_classes_and_properties_load_validate_and_reason(tmp_path):
     article = load_article(write(tmp_path, annotation()))
     union = article.union()
     assert (FPR.Militia, RDF.type, FP.NonStateArmedGroup) in union
-    assert (FPR.MilitiaCommander, FP.leaderOf, FPR.Militia) in union
+    post = next(union.subjects(ORG.member, FPR.MilitiaCommander))
+    assert (post, ORG.organization, FPR.Militia) in union and (post, FP.roleKind, FPK.Leader) in union
     assert (FPR.GrainDeal, RDF.type, FP.Agreement) in union
     result = validate_graph(article.dataset, origins=article.origins)
     assert result.conforms, [str(v) for v in result.violations]

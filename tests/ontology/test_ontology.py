@@ -85,8 +85,8 @@ def test_fp_terms_are_declared_owl2_dl_style(onto):
 def test_header_has_fair_metadata(onto):
     """The ontology header has title, description, licence, creator, created, version IRI/info, citation, prefix."""
     assert (ONTOLOGY, RDF.type, OWL.Ontology) in onto
-    assert onto.value(ONTOLOGY, OWL.versionIRI) == URIRef("https://w3id.org/fpkg/ontology/0.1.0")
-    assert str(onto.value(ONTOLOGY, OWL.versionInfo)) == "0.1.0"
+    assert onto.value(ONTOLOGY, OWL.versionIRI) == URIRef("https://w3id.org/fpkg/ontology/0.2.0")
+    assert str(onto.value(ONTOLOGY, OWL.versionInfo)) == "0.2.0"
     assert onto.value(ONTOLOGY, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
     assert str(onto.value(ONTOLOGY, VANN.preferredNamespacePrefix)) == "fp"
     assert str(onto.value(ONTOLOGY, VANN.preferredNamespaceUri)) == str(FP)

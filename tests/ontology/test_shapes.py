@@ -92,12 +92,12 @@ def test_shapes_use_no_sparql_constraints():
 
 def test_violation_reads_as_one_plain_line_with_origin():
     """A violation on a node with a known origin prints as 'file:line: <node> path: message [shape]'."""
-    data = _with_base(FIXTURES / "shapes" / "ClaimShape" / "invalid-no-holder.ttl")
+    data = _with_base(FIXTURES / "shapes" / "ClaimShape" / "invalid-no-view.ttl")
     node = "https://w3id.org/fpkg/resource/t/claim/c1"
     result = validate_graph(data, origins={node: ("seeds/x.yaml", 42)})
     line = next(str(v) for v in result.violations if v.path == "fp:viewOf")
-    assert line == (f"seeds/x.yaml:42: <{node}> fp:viewOf: A claim must name at least one holder, "
-                    "a fp:Actor (fp:viewOf) [fp:ClaimShape]")
+    assert line == (f"seeds/x.yaml:42: <{node}> fp:viewOf: A claim must name whose view it reports, "
+                    "at least one fp:Actor (fp:viewOf) [fp:ClaimShape]")
 
 
 def test_sh_class_sees_subclasses_without_inference():
