@@ -469,6 +469,23 @@ class _Reader:
         return BackgroundFact(fact, note, raw.line) if fact and note else None
 
 
+def _check_statuses(reader: _Reader, entities: dict, claims: tuple) -> None:
+    """An action or event that only predictions, recommendations or hedged claims speak of must say its status:
+    left to the default (actual) it would be exported as an event that happened."""
+    certain, uncertain = set(), {}
+    for c in claims:
+        for fact in c.facts:
+            (certain.add(fact.subject) if c.is_certain else uncertain.setdefault(fact.subject, c))
+        for eid in c.recommends:
+            uncertain.setdefault(eid, c)
+    for eid, c in uncertain.items():
+        e = entities.get(eid)
+        if e and e.status is None and e.segment in ("action", "event") and eid not in certain:
+            reader.problem(f"entity '{eid}': only {c.kind} '{c.id}' (modality {c.modality}) speaks of it, so it would "
+                           f"count as an event that happened; give it a status ({', '.join(STATUSES)})", e.line,
+                           "status-unstated")
+
+
 def _did_you_mean(value, choices) -> str:
     """A hint naming the closest allowed value, or nothing.
 
@@ -571,6 +588,7 @@ def read_annotation(path: str | Path) -> Annotation:
             elif other not in seen:
                 reader.problem(f"claim '{c.id}': unknown claim {other!r} in '{name}'{_did_you_mean(other, seen)}",
                                line, "unknown-claim")
+    _check_statuses(reader, entities, claims)
     raise_problems(reader.problems, file)
     return Annotation(Path(path), document, entities, claims, tuple(b for b in sections["background"] if b),
                       reader.kinds)

@@ -29,8 +29,8 @@ from kg.rdf.ontology import load_ontology
 
 #: Classes whose properties the loader writes itself: no annotation fact may use them.
 _LOADER_WRITES = (FP.Claim, FP.Document, FP.Paragraph, OA.Annotation)
-#: Properties the loader writes from other fields (an entity's ``status``, a build's ontology version).
-_LOADER_PROPERTIES = (FP.status, FP.usedOntologyVersion)
+#: Properties the loader writes from other fields (an entity's ``status``) or of files (a build's inputs).
+_LOADER_PROPERTIES = (FP.status, FP.usedOntologyVersion, FP.sourceFile, FP.sha256)
 #: Literal forms by XSD range (the annotation checks and converts values of these forms).
 _FORMS = {XSD.positiveInteger: "positiveInteger", XSD.string: "string", XSD.boolean: "boolean"}
 _PREFIXES = {str(FP): "fp", str(ORG): "org"}

@@ -128,7 +128,7 @@ def test_cq06_views_of_others(ask):
     assert {r["assertedBy"] for r in rows} == {"TaisukeMibae"}
 
 
-def test_beijings_views_include_its_five_concerns(ask):
+def test_cq26_beijings_views_include_its_five_concerns(ask):
     """"Beijing's main concerns ... are" reports Beijing's view: the five concerns are claims whose view is China's."""
     claims = {r["claim"] for r in ask("cq26")}
     assert {f"claim/concern-{n}" for n in ("1-refugee-crisis", "2-us-military-presence", "3-blame-and-punishment",

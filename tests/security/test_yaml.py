@@ -27,8 +27,8 @@ def test_alias_bomb_is_refused_fast(variant):
 
 
 @pytest.mark.parametrize("yaml_text, line", [
-    ("  Korea: &k {type: State, label: Korea}\n", 9),
-    ("  Korea: {<<: {type: State}, label: Korea}\n", 9),
+    ("  Korea: &k {type: State, label: Korea}\n", 10),
+    ("  Korea: {<<: {type: State}, label: Korea}\n", 10),
 ])
 def test_anchors_and_merge_keys_are_refused(variant, yaml_text, line):
     """Anchors and merge keys are refused with their line, not silently expanded."""

@@ -26,7 +26,7 @@ def test_entity_iri_serves_each_rdf_format(site, accept, content_type, ox_format
     assert r.headers["Content-Type"].startswith(content_type)
     assert "Accept" in r.headers["Vary"]
     triples = [q.triple for q in ox.parse(r.content, format=ox_format)]
-    assert ox.Triple(ox.NamedNode(CHINA), LABEL, ox.Literal("China")) in triples
+    assert ox.Triple(ox.NamedNode(CHINA), LABEL, ox.Literal("China", language="en")) in triples
     assert all(CHINA in (t.subject.value, getattr(t.object, "value", "")) for t in triples)
 
 
