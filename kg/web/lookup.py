@@ -103,7 +103,7 @@ class Lookup:
         exact words, start, end, document, holder (whose view: fp:viewOf, else fp:assertedBy) and
         author, ordered by document and start."""
         return self.rows(f"""
-            SELECT ?claim ?kind ?exact ?start ?end ?doc ?holder ?author WHERE {{
+            SELECT ?claim ?kind ?exact ?start ?end ?doc ?holder ?author ?modality WHERE {{
               {where}
               ?claim fp:hasTextAnchor ?anchor .
               ?anchor oa:hasTarget ?target . ?target oa:hasSource ?doc ;
@@ -115,6 +115,7 @@ class Lookup:
               OPTIONAL {{ ?claim fp:assertedBy ?assertedBy }}
               BIND(COALESCE(?viewOf, ?assertedBy) AS ?holder)
               OPTIONAL {{ ?doc dcterms:creator ?author }}
+              OPTIONAL {{ ?claim fp:modality ?m . ?m skos:prefLabel ?modality }}
             }} ORDER BY ?doc ?start ?claim""", **bindings)
 
     def dedupe(self, anchors: list[dict]) -> list[dict]:

@@ -1,5 +1,5 @@
-"""The article reader colours each claim by kind and by whose view it is: fp:viewOf when the graph has it, else
-the holder; the author's own view apart from other actors'."""
+"""The article reader colours each claim by kind and by whose view it is (fp:viewOf), the author's own view apart
+from other actors', and says how sure a hedged claim is (fp:modality)."""
 
 import re
 
@@ -51,14 +51,10 @@ def test_kinds_and_views_are_told_apart(seed_graph):
     assert len(kinds) >= 3
 
 
-def test_view_of_overrides_the_holder(seed_graph):
-    """With fp:viewOf China on an author-held claim, the claim shows as China's view, not the author's."""
-    store = ox.Store()
-    store.extend(seed_graph)
-    store.add(ox.Quad(ox.NamedNode(CLAIM), ox.NamedNode(FP + "viewOf"), ox.NamedNode(FPR + "China"),
-                      ox.NamedNode("https://w3id.org/fpkg/graph/test")))
-    before, after = reader(seed_graph), reader(store)
-    assert "view-author" in classes_of(before, "stability-priority")
-    assert "view-author" not in classes_of(after, "stability-priority")
-    assert "view of China" not in title_of(before, "stability-priority")
-    assert "view of China" in title_of(after, "stability-priority")
+def test_reported_views_and_hedges_show_in_the_highlight(seed_graph):
+    """Beijing's concern, written by the author, shows as China's view; a hedged claim says how sure it is."""
+    page = reader(seed_graph)
+    assert "view-author" not in classes_of(page, "concern-1-refugee-crisis")
+    assert "view of China" in title_of(page, "concern-1-refugee-crisis")
+    assert "possibly so" in title_of(page, "xi-absence-signal")
+    assert "possibly so" not in title_of(page, "stability-priority")
