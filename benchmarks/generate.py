@@ -56,10 +56,10 @@ STATES = {
     "NorthKorea": ("North Korea", "Q423", "PRK", "Pyongyang"),
 }
 PERSONS = {  # id: (name, Wikidata, state led, leadership property)
-    "XiJinping": ("Xi Jinping", "Q15031", "China", "headOfStateOf"),
-    "KimJongUn": ("Kim Jong-un", "Q56226", "NorthKorea", "leaderOf"),
-    "ShinzoAbe": ("Shinzo Abe", "Q132345", "Japan", "headOfGovernmentOf"),
-    "DonaldTrump": ("Donald J. Trump", "Q22686", "UnitedStates", "headOfStateOf"),
+    "XiJinping": ("Xi Jinping", "Q15031", "China", "HeadOfState"),
+    "KimJongUn": ("Kim Jong-un", "Q56226", "NorthKorea", "Leader"),
+    "ShinzoAbe": ("Shinzo Abe", "Q132345", "Japan", "HeadOfGovernment"),
+    "DonaldTrump": ("Donald J. Trump", "Q22686", "UnitedStates", "HeadOfState"),
 }
 ORGS = {
     "UNSecurityCouncil": ("the UN Security Council", "Q37470"),
@@ -148,6 +148,9 @@ SEGMENTS = {"Group": "group", "Interest": "interest", "Priority": "priority", "C
             **{c: "action" for c in ("Sanction", "MilitaryDeployment", "PressureCampaign", "EngagementPolicy",
                                      "DiplomaticOutreach", "Strategy")},
             **{c: "event" for c in ("Summit", "Visit", "DiplomaticMeeting", "MissileTest", "NuclearTest")}}
+ENCODER = "fpkg benchmark generator"
+#: Default modality of each claim kind, as the loader gives it (only certain content is asserted).
+MODALITY = {"prediction": "PR-plus", "recommendation": "Uu"}
 CLAIM_CLASSES = {"belief": "Belief", "assessment": "Assessment", "prediction": "Prediction",
                  "recommendation": "Recommendation", "reported-fact": "ReportedFact"}
 ORG_PROPS = {"org:member", "org:organization"}
@@ -169,10 +172,11 @@ def make_article(seed: int, k: int) -> dict:
     sentences: list[tuple[str, dict | None]] = []
     used: set[str] = set()
 
-    def ent(eid: str, etype: str, label: str, wikidata: str | None = None, iso3: str | None = None) -> str:
+    def ent(eid: str, etype: str, label: str, wikidata: str | None = None, iso3: str | None = None,
+            status: str | None = None) -> str:
         if eid not in entities:
             entities[eid] = {"type": etype, "label": label, **({"wikidata": wikidata} if wikidata else {}),
-                             **({"iso3": iso3} if iso3 else {})}
+                             **({"iso3": iso3} if iso3 else {}), **({"status": status} if status else {})}
         return eid
 
     def bg(fact: list, note: str) -> None:
@@ -187,9 +191,13 @@ def make_article(seed: int, k: int) -> dict:
             lab, wd, iso, capital = STATES[eid]
             ent(eid, "State", lab.removeprefix("the "), wd, iso)
         elif eid in PERSONS:
-            lab, wd, state, prop = PERSONS[eid]
+            lab, wd, state, role = PERSONS[eid]
             ent(eid, "Person", lab, wd)
-            bg([eid, prop, shared(state)], "leadership is encoder knowledge, not stated in the text")
+            # The office, dated as of the article's year: encoder knowledge, not stated in the text.
+            office = ent(f"{eid}-office", "Membership", f"{lab}, {role} of {STATES[state][0]}")
+            for fact in ([office, "org:member", eid], [office, "org:organization", shared(state)],
+                         [office, "roleKind", f"fpk:{role}"], [office, "validAsOf", year]):
+                bg(fact, "the office is encoder knowledge, not stated in the text")
         elif eid in ORGS:
             lab, wd = ORGS[eid]
             ent(eid, "Organization", lab.removeprefix("the "), wd)
@@ -221,7 +229,7 @@ def make_article(seed: int, k: int) -> dict:
         sentences.append((text, claim))
 
     def claim(kind, holder, about, facts, statement, **extra) -> dict:
-        c = {"id": f"c{len(claims) + 1:02d}", "kind": kind, "holder": holder, "quote": None,
+        c = {"id": f"c{len(claims) + 1:02d}", "kind": kind, "view": holder, "quote": None,
              "statement": statement, "about": about, "facts": facts, **extra}
         claims.append(c)
         return c
@@ -316,7 +324,7 @@ def make_article(seed: int, k: int) -> dict:
         # Recommendations of the author.
         for n, cls in enumerate(rng.sample(list(RECOMMENDED), rng.randint(1, 2)), 1):
             addressee = rng.choice([s for s in states if s != holder])
-            act = ent(f"recommended-{t}-{n}", cls, RECOMMENDED[cls][0])
+            act = ent(f"recommended-{t}-{n}", cls, RECOMMENDED[cls][0], status="recommended")
             say(f"{cap(name_of(addressee))} should deal with {name_of(holder)} through {RECOMMENDED[cls][0]}.",
                 claim("recommendation", author, [act, holder],
                       [[act, "hasActor", addressee], [act, "hasTarget", holder],
@@ -327,7 +335,7 @@ def make_article(seed: int, k: int) -> dict:
     mem = ent("author-membership", "Membership", f"{first} {last} at {name_of(org)}")
     bio = claim("reported-fact", author, [author],
                 [[mem, "org:member", author], [mem, "org:organization", org], [mem, "roleLabel", role],
-                 [mem, "isCurrent", True]], f"{first} {last} is a {role} with {name_of(org)}")
+                 [mem, "validAsOf", year]], f"{first} {last} is a {role} with {name_of(org)}")
     bio_text = f"{first} {last} is a {role} with {name_of(org)}. The views expressed here are the author\u2019s own."
     bio["quote"] = bio_text.split(". ")[0] + "."
 
@@ -353,7 +361,8 @@ def make_article(seed: int, k: int) -> dict:
                 c["end"] = c["start"] + len(c["quote"])
                 c["paragraph"] = idx
     title = f"What {name_of(topics[0])} and {name_of(topics[1])} want on the Korean Peninsula ({k})"
-    document = {"id": doc, "text": f"{doc}.txt", "kind": "fpk:BlogPost", "author": author, "publisher": org,
+    document = {"id": doc, "text": f"{doc}.txt", "kind": "fpk:BlogPost", "author": author, "encoder": ENCODER,
+                "publisher": org,
                 "title": title, "issued": year}
     return {"document": document, "entities": entities, "claims": claims, "background": background,
             "text": text, "paragraphs": paragraphs}
@@ -392,7 +401,7 @@ def article_quads(m: dict) -> list[str]:
         return f"<{d}/{seg}/{eid}>" if seg else f"<{FPR}{eid}>"
 
     def obj(p: str, o) -> str:
-        if p in ("date",):
+        if p in ("date", "validAsOf", "endedBy"):
             return _typed(o, {1: "gYear", 2: "gYearMonth", 3: "date"}[str(o).count("-") + 1])
         if isinstance(o, str) and o.startswith("fpk:"):
             return f"<{FPK}{o[4:]}>"
@@ -409,7 +418,9 @@ def article_quads(m: dict) -> list[str]:
     for eid, e in ents.items():
         g = gb if SEGMENTS.get(e["type"]) is None else ga  # shared entities are encoder knowledge
         out.append(f"{r(eid)} {a} <{ORG if e['type'] == 'Membership' else FP}{e['type']}> {g} .")
-        out.append(f"{r(eid)} {label} {_lit(e['label'])} {g} .")
+        out.append(f"{r(eid)} {label} {_lit(e['label'])}@en {gb} .")
+        if SEGMENTS.get(e["type"]) in ("action", "event"):
+            out.append(f"{r(eid)} <{FP}status> <{FPK}{e.get('status', 'actual').capitalize()}> {ga} .")
         if "wikidata" in e:
             out.append(f"{r(eid)} <{SKOS}exactMatch> <{WD}{e['wikidata']}> {gb} .")
         if "iso3" in e:
@@ -435,13 +446,16 @@ def article_quads(m: dict) -> list[str]:
     for g in (ga, gb, gp):
         out.append(f"{g} <{PROV}wasDerivedFrom> {D} {gp} .")
     out += [f"{ga} <{FP}graphRole> <{FPK}ArticleContent> {gp} .", f"{gb} <{FP}graphRole> <{FPK}EncoderKnowledge> {gp} .",
-            f"{gb} <{PROV}wasAttributedTo> <{FPR}agent/encoder> {gp} ."]
+            f"{gb} <{PROV}wasAttributedTo> <{FPR}agent/{ENCODER.replace(' ', '-')}> {gp} .",
+            f"<{FPR}agent/{ENCODER.replace(' ', '-')}> {a} <{PROV}Person> {gp} ."]
     asserted: set[str] = set()
     for c in m["claims"]:
         ci = f"<{d}/claim/{c['id']}>"
-        holders = c["holder"] if isinstance(c["holder"], list) else [c["holder"]]
+        holders = c["view"] if isinstance(c["view"], list) else [c["view"]]
+        modality = MODALITY.get(c["kind"], "CT-plus")
         out += [f"{ci} {a} <{FP}{CLAIM_CLASSES[c['kind']]}> {gp} .", f"{ci} <{FP}statedIn> {D} {gp} .",
-                f"{ci} <{FP}statement> {_lit(c['statement'])} {gp} ."]
+                f"{ci} <{FP}statement> {_lit(c['statement'])} {gp} .",
+                f"{ci} <{FP}assertedBy> {r(meta['author'])} {gp} .", f"{ci} <{FP}modality> <{FPK}{modality}> {gp} ."]
         out += [f"{ci} <{FP}viewOf> {r(h)} {gp} ." for h in holders]
         out += [f"{ci} <{FP}about> {r(x)} {gp} ." for x in c["about"]]
         out += [f"{ci} <{FP}addressee> {r(x)} {gp} ." for x in c.get("addressee", [])]
@@ -449,7 +463,7 @@ def article_quads(m: dict) -> list[str]:
         for s, p, o in c["facts"]:
             st = (r(s), pred(p), obj(p, o))
             line = f"{st[0]} {st[1]} {st[2]} {ga} ."
-            if line not in asserted:
+            if modality == "CT-plus" and line not in asserted:
                 asserted.add(line)
                 out.append(line)
             si = f"<{d}/statement/{hashlib.sha1(' '.join(st).encode()).hexdigest()[:12]}>"
@@ -482,7 +496,7 @@ def annotation_yaml(m: dict) -> str:
 
     claims = []
     for c in m["claims"]:
-        item = {k: c[k] for k in ("id", "kind", "holder", "quote", "statement", "about") if c.get(k) is not None}
+        item = {k: c[k] for k in ("id", "kind", "view", "quote", "statement", "about") if c.get(k) is not None}
         for k in ("addressee", "recommends"):
             if c.get(k):
                 item[k] = c[k]
