@@ -97,8 +97,10 @@ def argument(site) -> list[dict]:
             OPTIONAL { ?x fp:linkedToActionsOf/rdfs:label ?linkLabel } } GROUP BY ?x ORDER BY ?rank ?label""",
                                s=state["s"])
         causes = lookup.rows("""SELECT ?c ?x (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT ?al; separator=", ")
-            AS ?actors) { ?c fp:concernOf $s ; fp:causedBy ?x . OPTIONAL { ?x rdfs:label ?l }
-            OPTIONAL { ?x fp:hasActor/rdfs:label ?al } } GROUP BY ?c ?x ORDER BY ?label""", s=state["s"])
+            AS ?actors) (SAMPLE(?st) AS ?status) { ?c fp:concernOf $s ; fp:causedBy ?x .
+            OPTIONAL { ?x rdfs:label ?l } OPTIONAL { ?x fp:hasActor/rdfs:label ?al }
+            OPTIONAL { ?x fp:status ?status_ FILTER(?status_ != fpk:Actual) ?status_ skos:prefLabel ?st } }
+            GROUP BY ?c ?x ORDER BY ?label""", s=state["s"])
         views = _views(lookup, [r["x"] for r in interests + concerns])
         out.append({"state": state, "interests": _priority_order(interests, over), "concerns": concerns,
                     "causes": causes, "views": views})
@@ -140,8 +142,10 @@ def layout(site, data: list) -> tuple[list, list, float]:
         causes, cause_box = [], {}
         for r in arg["causes"]:
             if r["x"] not in cause_box:
-                cause_box[r["x"]] = _box("cause", r.get("label") or site.curie(r["x"]), 3,
-                                         [f"by {r['actors']}"] if r.get("actors") else [], site.local(r["x"]))
+                # A feared or hypothetical cause says so: it is not something that happened.
+                notes = [f"by {r['actors']}"] if r.get("actors") else []
+                notes += [r["status"].removesuffix(" (status)")] if r.get("status") else []
+                cause_box[r["x"]] = _box("cause", r.get("label") or site.curie(r["x"]), 3, notes, site.local(r["x"]))
                 causes.append(cause_box[r["x"]])
             edges.append((by_iri[r["c"]], cause_box[r["x"]]))
         bottom = max(_stack([state], top + 24), _stack(interests, top + 24), _stack(concerns, top + 24),

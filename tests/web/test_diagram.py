@@ -45,6 +45,13 @@ def test_diagram_ranks_interests_and_shows_concerns_causes_and_views(web_store, 
     assert "China" in texts
 
 
+def test_feared_causes_are_marked_feared(web_store, tmp_path):
+    """The actions Beijing only fears are drawn as feared; the sanctions that happened are not."""
+    root = draw(web_store, tmp_path / "argument.svg")
+    texts = [t.text or "" for t in root.iter(SVG + "text")]
+    assert texts.count("feared") == 3
+
+
 def test_diagram_fits_a_laptop_screen_and_links_public_iris(web_store, tmp_path):
     """The picture is at most 1280 px wide with text of at least 11 px; boxes link to the public IRIs."""
     root = draw(web_store, tmp_path / "argument.svg")
