@@ -80,6 +80,7 @@ def prepare_article(article, graph=None) -> PreparedArticle:
 #: off the ontology, so the ontology's files are part of the key too.
 LOADING_CODE = ("annotate.annotations", "errors", "annotate.loader", "rdf.namespaces", "rdf.prefixes",
                 "annotate.sourcefile", "pipeline.prepare", "rdf.canonical", "annotate.vocabulary", "annotate.kinds",
+                "annotate.model", "annotate.values", "annotate.fields", "annotate.claims", "annotate.text",
                 "rdf.ontology", "resources")
 
 

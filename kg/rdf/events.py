@@ -11,6 +11,9 @@ faked. Then ours: the Wikidata items of both actors, the PLOVER category, the ev
 Actors are ``fp:sourceActor``/``fp:targetActor`` where the data has them, else ``fp:hasActor``/``fp:hasTarget``;
 an event with two or more actors and no target is read as the first actor acting towards each other one.
 
+What is not so in the article (a recommended or feared action) has its code and actors only in the reified
+content of its claims (``fp:asserts``); they are read from there too, so ``include_non_actual`` lists them.
+
 Status: ``fp:status`` where the data has it; else the strongest claim stating the event decides (a reported fact:
 ``actual``; a prediction: ``predicted``; a recommendation: ``recommended``; an assessment or belief that only
 speaks of it: ``unstated``). Only ``actual`` events happened: the others are left out unless asked for, and are
@@ -40,7 +43,7 @@ CLAIM_STATUS = (("ReportedFact", "actual"), ("Prediction", "predicted"), ("Recom
 _PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _EVENTS = _PREFIXES + """
 SELECT ?event ?kind ?code ?date ?stated ?place ?status WHERE {
-  ?event fp:actionKind ?kind .
+  { ?event fp:actionKind ?kind } UNION { ?st rdf:subject ?event ; rdf:predicate fp:actionKind ; rdf:object ?kind }
   OPTIONAL { ?kind skos:notation ?notation }
   BIND(COALESCE(STR(?notation), IF(STRSTARTS(STR(?kind), STR(fpk:cameo-)), STRAFTER(STR(?kind), "cameo-"), ""))
        AS ?code)
@@ -54,7 +57,7 @@ _ACTORS = _PREFIXES + """
 SELECT ?event ?role ?actor ?label ?iso ?item WHERE {
   VALUES (?p ?role) { (fp:sourceActor "source") (fp:targetActor "target") (fp:hasActor "actor")
                       (fp:hasTarget "object") }
-  ?event ?p ?actor .
+  { ?event ?p ?actor } UNION { ?st rdf:subject ?event ; rdf:predicate ?p ; rdf:object ?actor }
   OPTIONAL { ?actor rdfs:label ?label }
   OPTIONAL { ?actor fp:iso3166Alpha3 ?iso }
   OPTIONAL { ?actor skos:exactMatch ?item FILTER(STRSTARTS(STR(?item), STR(wd:))) }
@@ -70,7 +73,7 @@ SELECT DISTINCT ?event ?claim ?kind ?quote ?article ?url WHERE {
 }"""
 _PLOVER = _PREFIXES + """
 SELECT DISTINCT ?kind ?up ?plover (COUNT(?mid) AS ?steps) WHERE {
-  ?event fp:actionKind ?kind .
+  { ?event fp:actionKind ?kind } UNION { ?st rdf:predicate fp:actionKind ; rdf:object ?kind }
   ?kind skos:broader* ?mid . ?mid skos:broader* ?up .
   ?up skos:broadMatch|skos:exactMatch|skos:closeMatch ?plover .
   FILTER(CONTAINS(LCASE(STR(?plover)), "plover"))
