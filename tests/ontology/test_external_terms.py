@@ -171,3 +171,14 @@ def test_each_kind_of_bending_is_reported_with_its_triple(turtle, offending):
 def test_what_the_policy_allows_is_not_reported(turtle):
     """Our terms pointing up to external ones, declarations and our own annotations are not reported."""
     assert bending_axioms(with_axiom(turtle)) == []
+
+
+def test_every_reused_external_term_is_listed_with_why_in_the_readme():
+    """Every external term the ontology declares is named, as `prefix:name`, in ontology/README.md's table of
+    reused terms (with why it is reused), and every owner's axiom restated is named there too."""
+    readme = (ontology_dir() / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Reused external terms and why"):readme.index("## New terms and why")]
+    merged = merged_ontology()
+    declared = {s for kind in DECLARATIONS for s in merged.subjects(RDF.type, kind) if external(s)}
+    assert declared and sorted(t for t in (short(merged, s) for s in declared) if f"`{t}`" not in table) == []
+    assert all(f"`{short(merged, s)}`" in table for s, _, _ in OWNERS_AXIOMS)
