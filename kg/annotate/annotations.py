@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from kg.annotate.claims import check_relations, check_statuses, read_claim
+from kg.annotate.consistency import check_concern_ranks, check_identities, check_priority_cycles
 from kg.annotate.fields import FieldReader
 from kg.annotate.kinds import read_kinds
 from kg.annotate.model import (DEFAULT_FURNITURE, STATUSES, Annotation, BackgroundFact, Document, Entity,
@@ -157,6 +158,10 @@ def read_annotation(path: str | Path) -> Annotation:
     claims = tuple(c for c in sections["claims"] if c)
     check_relations(reader, claims)
     check_statuses(reader, entities, claims)
+    annotation = Annotation(Path(path), document, entities, claims, tuple(b for b in sections["background"] if b),
+                            reader.kinds)
+    check_identities(reader, entities)
+    check_concern_ranks(reader, annotation)
+    check_priority_cycles(reader, annotation)
     raise_problems(reader.problems, file)
-    return Annotation(Path(path), document, entities, claims, tuple(b for b in sections["background"] if b),
-                      reader.kinds)
+    return annotation

@@ -24,6 +24,12 @@ CASES = {
                                   "did you mean 'stability-first'?"),
     "connective-not-in-paragraph": ("connective-in-paragraph", "connective: Consequently", "not in the claim's"),
     "unknown-status": ("wrong-type", "status: happend", "one of actual, hypothetical, feared, predicted"),
+    "state-given-another-states-item": ("wikidata-identity", "SouthKorea: {type: State",
+                                        "the Wikidata item of North Korea (PRK); South Korea is Q884"),
+    "two-entities-one-item": ("wikidata-unique", "PRC: {type: State", "which 'China' already has"),
+    "concern-rank-twice": ("concern-rank", "[sanctions-harm, concernRank, 1]", "renumber one of them"),
+    "priority-cycle": ("priority-cycle", "[china-denuclearization, prioritizedOver, china-stability]",
+                       "go round in a circle"),
 }
 
 
