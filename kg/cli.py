@@ -50,6 +50,8 @@ def cmd_build(args) -> int:
     report = build(args.files or None, store_dir=args.store_dir, export_dir=args.export_dir,
                    progress=None if args.quiet else _progress, jobs=args.jobs, reasoner=args.reasoner,
                    seeds_dir=args.seeds)
+    for line in report.warnings:
+        _stderr(f"warning: {line}")
     print(f"built {report.triples} triples, {report.claims} claims from {len(report.articles)} article(s) "
           f"in {report.timings['total']:.2f} s")
     for name, n in _graph_summary(report.triples_per_graph):
@@ -83,6 +85,8 @@ def cmd_validate(args) -> int:
     report = validate(args.files, reason=not args.no_reason)
     for line in report.violations:
         _stderr(line)
+    for line in report.warnings:
+        _stderr(f"warning: {line}")
     if not report.conforms:
         _stderr(f"kg validate: {len(report.violations)} violation(s) in {len(report.files)} file(s)")
         return 1
@@ -234,8 +238,6 @@ def _answer_query(args, result) -> int:
 
 
 def cmd_export(args) -> int:
-    import pyoxigraph as ox
-
     from kg.rdf.store import read_dataset
 
     quads = read_dataset(args.store_dir)

@@ -41,7 +41,7 @@ from kg.pipeline.identity import check_identities
 from kg.pipeline.publish import EXPORT_BASENAME, description, write_description
 from kg.pipeline.articles import flatten, load_articles, rdflib_graph, union
 from kg.pipeline.prepare import PreparedArticle, prepare_article, prepare_in_parallel
-from kg.pipeline.rdfinput import read_rdf_graph
+from kg.pipeline.rdfinput import read_rdf_dataset, without_ontology
 from kg.pipeline.reasoner import Reasoner
 from kg.reason.reasoning import Reasoned
 from kg.rdf.canonical import as_quads, canonical_quads
@@ -69,6 +69,7 @@ class BuildReport:
     triples_per_graph: dict[str, int]
     claims: int
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # soft rules broken: printed, not refused
 
     @property
     def triples(self) -> int:
@@ -77,10 +78,12 @@ class BuildReport:
 
 @dataclass
 class ValidationReport:
-    """The outcome of :func:`validate`: ``conforms`` is true when ``violations`` (one-line strings) is empty."""
+    """The outcome of :func:`validate`: ``conforms`` is true when ``violations`` (one-line strings) is empty;
+    ``warnings`` are soft rules broken, reported without refusing the data."""
 
     files: list[str]
     violations: list[str]
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def conforms(self) -> bool:
@@ -229,7 +232,8 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
         exports = {name: directory / EXPORTS_DIR / path.name for name, path in exports.items()}
     target = directory / DATASET_FILE
     timings["total"] = time.perf_counter() - begin
-    return BuildReport(directory, target, exports, [p.doc_id for p in prepared], counts, claims, timings)
+    return BuildReport(directory, target, exports, [p.doc_id for p in prepared], counts, claims, timings,
+                       [w for p in prepared for w in p.warnings])
 
 
 def _prepare_here(paths: list[Path], mode: str, stage) -> tuple[list[PreparedArticle], Reasoner | None]:
@@ -325,10 +329,12 @@ def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> Vali
     :raises LoadError: if a file cannot be read or parsed at all.
     """
     from kg.annotate.loader import load_article
+    from kg.check.meaning import meaning_problems
     from kg.check.shacl import validate_graph
 
     files = [Path(p) for p in paths]
     violations: list[str] = []
+    warnings: list[str] = []
     graphs = []
     for path in files:
         if path.suffix.lower() in (".yaml", ".yml"):
@@ -337,10 +343,15 @@ def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> Vali
             except InvalidDataError as e:
                 violations.extend(str(v) for v in flatten([e]))
                 continue
-            graph, origins = union(article.dataset), article.origins
+            dataset, origins = article.dataset, article.origins
+            graph = union(dataset)
         else:
-            graph, origins = read_rdf_graph(path), None
+            dataset, origins = read_rdf_dataset(path), {}
+            graph = without_ontology(union(dataset))
         violations.extend(str(v) for v in validate_graph(graph, origins=origins).violations)
+        for problem in meaning_problems(dataset, origins):
+            (warnings if problem.severity == "Warning" else violations).append(
+                str(problem) if problem.file else f"{path}: {problem}")
         graphs.append(graph)
     if reason and graphs and not violations:
         combined = graphs[0]
@@ -349,4 +360,4 @@ def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> Vali
         result = Reasoner(combined).outcome()
         if not result.consistent:
             violations.append(f"inconsistent with the ontology: {' '.join(str(result.explanation).split())}")
-    return ValidationReport([str(p) for p in files], violations)
+    return ValidationReport([str(p) for p in files], violations, warnings)

@@ -11,7 +11,7 @@ import json
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,13 +28,14 @@ from kg.resources import ontology_files
 @dataclass
 class PreparedArticle:
     """An article loaded and SHACL-checked, as plain data a worker process can hand back: its graphs as N-Quads,
-    its violations (one line each), and whether the verdict came from :mod:`kg.cache`."""
+    its violations and warnings (one line each), and whether the verdict came from :mod:`kg.cache`."""
 
     doc_id: str
     text_path: str
     nquads: bytes
     violations: list[str]
     cached: bool
+    warnings: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -62,17 +63,24 @@ def prepare_article(article, graph=None) -> PreparedArticle:
 
     :raises StoreError: if a term cannot be represented in N-Quads.
     """
+    from kg.check.meaning import meaning_problems
+
     nquads = ox.serialize(as_quads(article.dataset), format=ox.RdfFormat.N_QUADS)
     key = _shacl_key(nquads)
     text_path = str(article.annotation.document.text_path)
+    # The checks of meaning graph by graph take milliseconds: they run even when the SHACL verdict is cached.
+    meaning = meaning_problems(article.dataset, article.origins)
+    wrong = [str(v) for v in meaning if v.severity != "Warning"]
+    warnings = [str(v) for v in meaning if v.severity == "Warning"]
     if cache.get("shacl", key) == b"conforms":
-        return PreparedArticle(article.doc_id, text_path, nquads, [], cached=True)
+        return PreparedArticle(article.doc_id, text_path, nquads, wrong, cached=True, warnings=warnings)
     from kg.check.shacl import validate_graph
 
     result = validate_graph(graph if graph is not None else union(article.dataset), origins=article.origins)
     if result.conforms:
         cache.put("shacl", key, b"conforms")
-    return PreparedArticle(article.doc_id, text_path, nquads, [str(v) for v in result.violations], cached=False)
+    return PreparedArticle(article.doc_id, text_path, nquads, [str(v) for v in result.violations] + wrong,
+                           cached=False, warnings=warnings)
 
 
 #: The modules whose code makes a loaded article's N-Quads: what ``import kg.annotate.loader`` imports (a test keeps the

@@ -7,13 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.errors import LoadError
-from kg.pipeline.articles import union
 from kg.rdf.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 
-def read_rdf_graph(path: Path):
-    """An RDF file (Turtle, TriG, N-Quads, N-Triples, JSON-LD) as one rdflib Graph of its data: the triples of
-    all its graphs except ``fpg:ontology`` and ``fpg:inferred`` (a build's own additions, checked separately).
+def read_rdf_dataset(path: Path):
+    """An RDF file (Turtle, TriG, N-Quads, N-Triples, JSON-LD) as an rdflib Dataset of its named graphs, without
+    ``fpg:ontology`` and ``fpg:inferred`` (a build's own additions, checked separately).
 
     :raises LoadError: if it cannot be read or parsed.
     """
@@ -34,7 +33,7 @@ def read_rdf_graph(path: Path):
         raise LoadError(f"cannot parse as {fmt}: {' '.join(str(e).split())}", file=str(path)) from e
     for graph in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
         dataset.remove_graph(graph)
-    return without_ontology(union(dataset))
+    return dataset
 
 
 def without_ontology(graph):

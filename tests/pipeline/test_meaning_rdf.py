@@ -1,0 +1,84 @@
+"""RDF given to `kg validate` directly is checked graph by graph for what the graphs mean: the assertions graph
+holds exactly what certain claims state, encoder knowledge is never a claim, and anchors' offsets give back their
+quotes. Each test breaks one of these in a real TriG file and runs the real command."""
+
+import pytest
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+from kg.annotate.loader import load_article
+
+from .conftest import REPO, run_kg
+
+FP = "https://w3id.org/fpkg/ontology#"
+OA = "http://www.w3.org/ns/oa#"
+GRAPH = "https://w3id.org/fpkg/graph/test-small/"
+FIXTURE = REPO / "tests" / "article" / "fixtures" / "valid-small.yaml"
+
+
+@pytest.fixture
+def dataset() -> Dataset:
+    """The small valid article as the loader builds it, with the title the shapes require, to be broken one way
+    per test."""
+    built = load_article(FIXTURE).dataset
+    graph(built, "provenance").add((URIRef("https://w3id.org/fpkg/resource/test-small"), DCTERMS.title,
+                                    Literal("A small test article")))
+    return built
+
+
+def validate(dataset: Dataset, tmp_path):
+    path = tmp_path / "article.trig"
+    path.write_text(dataset.serialize(format="trig"), encoding="utf-8")
+    return run_kg("validate", "--no-reason", str(path))
+
+
+def graph(dataset: Dataset, role: str):
+    return dataset.graph(URIRef(GRAPH + role))
+
+
+def test_the_unbroken_article_validates(dataset, tmp_path):
+    """The article as built passes; the soft rule (an author with no Wikidata item) is only a warning."""
+    r = validate(dataset, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "warning:" in r.stderr and "[fp:meaning/no-wikidata]" in r.stderr
+
+
+def test_a_certain_claims_triple_missing_from_the_assertions_is_refused(dataset, tmp_path):
+    """A reified statement of a CT+ claim whose triple is not in the assertions graph is refused."""
+    assertions = graph(dataset, "assertions")
+    interest = next(t for t in assertions if str(t[1]) == FP + "hasInterest")
+    assertions.remove(interest)
+    r = validate(dataset, tmp_path)
+    assert r.returncode == 1
+    assert "[fp:meaning/statement-not-asserted]" in r.stderr and "does not hold it" in r.stderr
+
+
+def test_a_triple_moved_from_background_into_assertions_is_refused(dataset, tmp_path):
+    """Encoder knowledge moved into the assertions graph is a triple no claim states: refused, naming it."""
+    background, assertions = graph(dataset, "background"), graph(dataset, "assertions")
+    item = next(t for t in background if t[1] == SKOS.exactMatch)
+    background.remove(item)
+    assertions.add(item)
+    r = validate(dataset, tmp_path)
+    assert r.returncode == 1
+    line = next(x for x in r.stderr.splitlines() if "[fp:meaning/asserted-without-claim]" in x)
+    assert "skos/core#exactMatch" in line and "background graph" in line
+
+
+def test_a_claim_in_the_background_graph_is_refused(dataset, tmp_path):
+    """A claim typed in the background graph is refused: encoder knowledge is never a claim."""
+    claim = next(graph(dataset, "provenance").subjects(RDF.type, URIRef(FP + "Claim")))
+    graph(dataset, "background").add((claim, RDF.type, URIRef(FP + "Claim")))
+    r = validate(dataset, tmp_path)
+    assert r.returncode == 1 and "[fp:meaning/claim-in-background]" in r.stderr
+
+
+def test_offsets_that_do_not_give_the_quote_are_refused(dataset, tmp_path):
+    """An anchor whose oa:start is off by one no longer gives back its quote: refused with what it gives."""
+    provenance = graph(dataset, "provenance")
+    position, start = next((s, o) for s, o in provenance.subject_objects(URIRef(OA + "start"))
+                           if "/anchor/" in str(s))
+    provenance.remove((position, URIRef(OA + "start"), start))
+    provenance.add((position, URIRef(OA + "start"), Literal(int(start) + 1, datatype=XSD.nonNegativeInteger)))
+    r = validate(dataset, tmp_path)
+    assert r.returncode == 1 and "[fp:meaning/anchor-offsets]" in r.stderr and "correct oa:start" in r.stderr
