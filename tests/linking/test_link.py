@@ -116,13 +116,14 @@ def test_two_entities_claiming_one_wikidata_item_is_an_error(tmp_path):
 
 
 def test_one_entity_with_two_wikidata_items_is_an_error(tmp_path):
-    """The same shared entity given another item in another article is an error naming both declarations."""
-    other = _copy(tmp_path, NOTE.read_text().replace("wikidata: Q17,", "wikidata: Q884,")
+    """The same shared entity given another item in another article is an error naming both declarations (the
+    other item is Wikidata's sandbox, Q4115189: another state's item is refused within the article already)."""
+    other = _copy(tmp_path, NOTE.read_text().replace("wikidata: Q17,", "wikidata: Q4115189,")
                   .replace("id: test-japan-note", "id: test-other-note"), "other.yaml")
     with pytest.raises(AnnotationError) as caught:
         check_identities([NOTE, other])
     texts = [str(v) for v in caught.value.violations]
-    assert any("'Japan'" in t and "Q884" in t and f"{NOTE}:{_line(NOTE, 'Japan: {')}" in t and "Q17" in t
+    assert any("'Japan'" in t and "Q4115189" in t and f"{NOTE}:{_line(NOTE, 'Japan: {')}" in t and "Q17" in t
                for t in texts)
 
 
