@@ -25,7 +25,8 @@ from kg.annotate.model import CLAIM_KINDS, MODALITIES, RELATIONS, STATUSES, Anno
 from kg.annotate.values import raise_problems
 from kg.annotate.vocabulary import vocabulary
 from kg.errors import AnnotationError
-from kg.rdf.namespaces import FP, FPK, FPR, OA, ORG, PREFIXES, SCHEMA, WD, doc_resource, graph_iri
+from kg.rdf.namespaces import (FP, FPK, FPR, OA, ORG, PREFIXES, SCHEMA, WD, doc_resource, graph_iri,
+                               statement_digest)
 from kg.annotate.sourcefile import read_inside
 from kg.annotate.text import Paragraph, find_quote, split_paragraphs
 
@@ -74,9 +75,8 @@ def _literal(value, kind: str) -> Literal:
 
 
 def statement_iri(doc_id: str, triple) -> URIRef:
-    """IRI of the rdf:Statement reifying ``triple``: the first 12 hex digits of the SHA-1 of its N-Triples form."""
-    digest = hashlib.sha1(" ".join(t.n3() for t in triple).encode("utf-8")).hexdigest()[:12]
-    return doc_resource(doc_id, "statement", digest)
+    """IRI of the rdf:Statement reifying ``triple`` in document ``doc_id`` (:func:`statement_digest`)."""
+    return doc_resource(doc_id, "statement", statement_digest(triple))
 
 
 class _Builder:

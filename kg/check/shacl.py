@@ -26,7 +26,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.check.ontology import load_ontology, load_shapes
 from kg.errors import ShapeViolation
-from kg.rdf.namespaces import SH
+from kg.rdf.namespaces import SH, statement_digest
 
 
 @dataclass(frozen=True)
@@ -161,13 +161,18 @@ def validate_graph(data: Graph, *, origins: dict | None = None) -> ValidationRes
         mixed, shacl_graph=shapes, inference="none",
         advanced=False, meta_shacl=False, allow_warnings=False, abort_on_first=False)
     origins = origins or {}
+    # A violation about one triple is placed at the line of the fact that wrote it, found through the triple's
+    # rdf:Statement (whose IRI ends in the triple's digest); other violations at the line of their node.
+    fact_lines = {key.rsplit("/", 1)[1]: where for key, where in origins.items() if "/statement/" in key}
     violations = []
     for result in report_graph.subjects(RDF.type, SH.ValidationResult):
         node = report_graph.value(result, SH.focusNode)
         value = report_graph.value(result, SH.value)
         message = report_graph.value(result, SH.resultMessage)
         severity = report_graph.value(result, SH.resultSeverity)
-        file, line = origins.get(str(node), (None, None))
+        path = report_graph.value(result, SH.resultPath)
+        fact = statement_digest((node, path, value)) if isinstance(path, URIRef) and value is not None else None
+        file, line = fact_lines.get(fact) or origins.get(str(node), (None, None))
         violations.append(Violation(
             node=_node_str(node),
             path=_path_str(report_graph, report_graph.value(result, SH.resultPath)),

@@ -10,6 +10,8 @@
 'https://w3id.org/fpkg/graph/mibae-2018/assertions'
 """
 
+import hashlib
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -52,6 +54,16 @@ def resource(local_name: str) -> URIRef:
 def doc_resource(doc_id: str, kind: str, local_name: str) -> URIRef:
     """IRI of a resource that belongs to one document (a claim, a concern, an event)."""
     return FPR[f"{doc_id}/{kind}/{local_name}"]
+
+
+def statement_digest(triple) -> str:
+    """The local name of the ``rdf:Statement`` reifying ``triple`` (rdflib terms): the first 12 hex digits of the
+    SHA-1 of its N-Triples form, so a triple always has the same statement and a checker can find it again.
+
+    >>> statement_digest((FPR.China, FP.hasConcern, FPR.x))
+    '648d3273722b'
+    """
+    return hashlib.sha1(" ".join(t.n3() for t in triple).encode("utf-8")).hexdigest()[:12]
 
 
 def graph_iri(doc_id: str, role: str) -> URIRef:
