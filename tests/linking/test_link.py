@@ -118,7 +118,7 @@ def test_two_entities_claiming_one_wikidata_item_is_an_error(tmp_path):
 def test_one_entity_with_two_wikidata_items_is_an_error(tmp_path):
     """The same shared entity given another item in another article is an error naming both declarations (the
     other item is Wikidata's sandbox, Q4115189: another state's item is refused within the article already)."""
-    other = _copy(tmp_path, NOTE.read_text().replace("wikidata: Q17,", "wikidata: Q4115189,")
+    other = _copy(tmp_path, NOTE.read_text().replace("wikidata: Q17, iso3: JPN", "wikidata: Q4115189")
                   .replace("id: test-japan-note", "id: test-other-note"), "other.yaml")
     with pytest.raises(AnnotationError) as caught:
         check_identities([NOTE, other])
