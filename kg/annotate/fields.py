@@ -26,8 +26,9 @@ class FieldReader:
         """Report ``value`` (an ``fpk:`` concept) unless the ontology or the ``kinds`` section defines it."""
         name = value.split(":", 1)[1]
         if str(FPK[name]) not in vocabulary().concepts and name not in self.kinds:
-            self.problem(f"{where}: unknown concept {value} (not in the ontology; a new kind of interest, concern, "
-                         f"relationship or publication goes under 'kinds')", line, "unknown-concept")
+            known = [c[len(str(FPK)):] for c in vocabulary().concepts if c.startswith(str(FPK))] + list(self.kinds)
+            self.problem(f"{where}: unknown concept {value}{did_you_mean(name, known, prefix='fpk:')} (not in the ontology; a new kind of interest, "
+                         f"concern, relationship, role or publication goes under 'kinds')", line, "unknown-concept")
 
     def problem(self, message: str, line: int, rule: str) -> None:
         self.problems.append(AnnotationError(message, file=self.file, line=line, rule=rule))

@@ -25,12 +25,14 @@ ISO3 = re.compile(r"[A-Z]{3}")
 URL = re.compile(r'https?://[^\s<>"{}|\\^`]+')
 
 
-def did_you_mean(value, choices) -> str:
-    """A hint naming the closest allowed value, or nothing.
+def did_you_mean(value, choices, prefix: str = "") -> str:
+    """A hint naming the closest allowed value (written with ``prefix``), or nothing.
 
+    >>> did_you_mean("RefugeCrisis", ["RefugeeCrisis", "Blame"], prefix="fpk:")
+    "; did you mean 'fpk:RefugeeCrisis'?"
     """
     close = difflib.get_close_matches(str(value), list(choices), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return f"; did you mean '{prefix}{close[0]}'?" if close else ""
 
 
 def is_date(value) -> bool:

@@ -122,3 +122,14 @@ def test_an_id_declared_twice_is_reported(fixtures_dir, tmp_path, line_of):
     with pytest.raises(AnnotationError) as caught:
         read_annotation(path)
     assert (caught.value.line, caught.value.rule) == (line_of(path, "People's Republic"), "duplicate-key")
+
+
+def test_a_misspelt_concept_gets_a_did_you_mean(fixtures_dir, tmp_path):
+    """A concept of a closed scheme written with a typo is refused naming the concept it was probably meant to be."""
+    text = (fixtures_dir / "valid-small.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "typo.yaml"
+    path.write_text(text.replace("fpk:RegionalStability", "fpk:RegionalStabilty"), encoding="utf-8")
+    with pytest.raises(AnnotationError) as caught:
+        read_annotation(path)
+    assert caught.value.rule == "unknown-concept"
+    assert "did you mean 'fpk:RegionalStability'?" in caught.value.message
