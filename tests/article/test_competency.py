@@ -401,3 +401,23 @@ def test_cq30_every_hedge_is_anchored_to_its_words(ask, seed_text_path):
         ("claim/no-further-tests", "fpk:CT-plus", "definitely"),
         ("claim/washington-reaction-threat", "fpk:CT-plus", "in many ways"),
         ("claim/north-korea-no-direct-threat", "fpk:CT-minus", "neither")}
+
+
+def test_cq31_offices_are_dated_memberships(ask):
+    """Abe, Xi, Kim and Trump hold their offices as dated memberships, valid as of the dates of the events."""
+    rows = {(r["person"], r["role"], r["organization"], r["validAsOf"]) for r in ask("cq31")}
+    assert {("ShinzoAbe", "fpk:HeadOfGovernment", "Japan", "2018-10-26"),
+            ("XiJinping", "fpk:HeadOfState", "China", "2018-10-26"),
+            ("KimJongUn", "fpk:Leader", "NorthKorea", "2018-03"),
+            ("DonaldTrump", "fpk:HeadOfState", "UnitedStates", "2018")} <= rows
+
+
+def test_articles_of_different_years_merge_without_undated_offices(corpus_ask):
+    """Across the three articles every office is dated and belongs to its article: Trump's appears twice, once per
+    article that names it, and Erdogan's and Putin's as of 2023."""
+    rows = corpus_ask("cq31")
+    trump = sorted((r["document"], r["validAsOf"]) for r in rows if r["person"] == "DonaldTrump")
+    assert trump == [("karimi-2022-iran-nuclear-file", "2018-05"), ("mibae-2018-china-north-korea", "2018")]
+    assert {(r["person"], r["validAsOf"]) for r in rows if r["document"] == "varga-2023-black-sea-grain-deal"} == {
+        ("RecepTayyipErdogan", "2023-07"), ("VladimirPutin", "2023-07")}
+    assert all(r["validAsOf"] or r["endedBy"] for r in rows)
