@@ -175,14 +175,20 @@ def _used_individuals_only(ontology: Graph, data) -> list:
     return [t for t in ontology if t[0] not in unused and t[2] not in unused]
 
 
-def _entailed(output: str) -> Graph:
-    """The types and object property values in HermiT's output that :func:`_keep` keeps."""
-    entailed = Graph()
+def hermit_conclusions(output: str) -> Graph:
+    """Every type and object property value HermiT's command line states in ``output`` (its ``-I`` and ``-Y``)."""
+    found = Graph()
     for individual, cls in _TYPE_LINE.findall(output):
-        entailed.add((URIRef(individual), RDF.type, URIRef(cls)))
+        found.add((URIRef(individual), RDF.type, URIRef(cls)))
     for prop, known in _VALUES_LINE.findall(output):
         for a, b in _PAIR.findall(known):
-            entailed.add((URIRef(a), URIRef(prop), URIRef(b)))
+            found.add((URIRef(a), URIRef(prop), URIRef(b)))
+    return found
+
+
+def _entailed(output: str) -> Graph:
+    """The types and object property values in HermiT's output that :func:`_keep` keeps."""
+    entailed = hermit_conclusions(output)
     for triple in [t for t in entailed if not _keep(t)]:
         entailed.remove(triple)
     return entailed

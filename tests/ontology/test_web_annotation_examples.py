@@ -18,7 +18,7 @@ from rdflib.namespace import OWL, RDF
 from kg.check.ontology import load_ontology
 from kg.rdf.namespaces import FP, OA
 from kg.reason.hermit import run_hermit
-from kg.reason.reasoning import _PAIR, _TYPE_LINE, _VALUES_LINE
+from kg.reason.reasoning import hermit_conclusions
 
 EXAMPLES = sorted((Path(__file__).parent / "fixtures" / "web-annotation").glob("example-*.ttl"))
 _KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
@@ -39,17 +39,6 @@ def declarations(data: Graph, ontology: Graph) -> Graph:
     for c in set(data.objects(None, RDF.type)) - declared:
         extra.add((c, RDF.type, OWL.Class))
     return extra
-
-
-def conclusions(output: str) -> Graph:
-    """The types and object property values HermiT's output states (``-I`` and ``-Y``)."""
-    found = Graph()
-    for individual, cls in _TYPE_LINE.findall(output):
-        found.add((URIRef(individual), RDF.type, URIRef(cls)))
-    for prop, known in _VALUES_LINE.findall(output):
-        for a, b in _PAIR.findall(known):
-            found.add((URIRef(a), URIRef(prop), URIRef(b)))
-    return found
 
 
 def ours(term) -> bool:
@@ -91,7 +80,7 @@ def test_ontology_and_web_annotation_examples_are_consistent(reasoned):
     nodes (so that nothing said of them would go unseen)."""
     output, nodes = reasoned
     assert output is not None, "HermiT: the ontology plus the Web Annotation examples is inconsistent"
-    about = {s for s in conclusions(output).subjects()}
+    about = {s for s in hermit_conclusions(output).subjects()}
     assert all(about & example_nodes for example_nodes in nodes.values())
 
 
@@ -101,6 +90,6 @@ def test_nothing_of_ours_is_concluded_about_a_web_annotation_example(reasoned, n
     third-party annotations; with fp:hasTextAnchor owl:inverseOf oa:hasBody every body became an fp:Claim)."""
     output, nodes = reasoned
     assert output is not None
-    leaked = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in conclusions(output)
+    leaked = sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in hermit_conclusions(output)
                     if (s in nodes[name] or o in nodes[name]) and (ours(p) or (p == RDF.type and ours(o))))
     assert leaked == []
