@@ -58,3 +58,5 @@ def test_reported_views_and_hedges_show_in_the_highlight(seed_graph):
     assert "view of China" in title_of(page, "concern-1-refugee-crisis")
     assert "possibly so" in title_of(page, "xi-absence-signal")
     assert "possibly so" not in title_of(page, "stability-priority")
+    assert "not-certain" in classes_of(page, "xi-absence-signal")
+    assert "not-certain" not in classes_of(page, "stability-priority")
