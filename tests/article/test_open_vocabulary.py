@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import OWL, RDF, SKOS
 
 from kg.annotate.loader import load_article
 from kg.check.shacl import validate_graph
@@ -256,3 +256,25 @@ def test_a_build_refuses_two_articles_declaring_one_kind_differently(tmp_path):
         build([first, second], store_dir=tmp_path / "store", jobs=1)
     assert err.value.violations == ['fpk:FoodSecurity skos:prefLabel: "food security" in fpg:first/background, '
                                     '"food supply" in fpg:second/background']
+
+
+def test_a_shared_event_keeps_each_articles_status(tmp_path):
+    """An event two articles share by its key may have happened in one account and be only predicted in the other:
+    each status stays in its article's assertions graph, and the reasoner equates no two statuses."""
+    import pyoxigraph as ox
+
+    from kg.pipeline.builder import build
+    from kg.rdf.store import read_dataset
+
+    first = write(tmp_path, annotation(doc="first"), "first.yaml")
+    second = write(tmp_path, annotation(doc="second").replace(
+        "key: grain-deal-exit-2023}", "key: grain-deal-exit-2023, status: predicted}"), "second.yaml")
+    build([first, second], store_dir=tmp_path / "store", jobs=1)
+    exit_iri = str(FPR["action/grain-deal-exit-2023"])
+    statuses = {(q.graph_name.value.rsplit("/", 2)[1], q.object.value.rsplit("/", 1)[1])
+                for q in read_dataset(tmp_path / "store")
+                if q.subject.value == exit_iri and q.predicate.value == str(FP.status)}
+    assert {("first", "Actual"), ("second", "Predicted")} <= statuses
+    same = [q for q in read_dataset(tmp_path / "store") if q.predicate == ox.NamedNode(str(OWL.sameAs))
+            and "kinds/" in q.subject.value]
+    assert same == []
