@@ -42,7 +42,9 @@ def read_claim(reader: FieldReader, raw, line, known) -> Claim | None:
     if kind not in (None, "recommendation") and ("addressee" in raw or "recommends" in raw):
         reader.problem(f"{where}: 'addressee' and 'recommends' are only for recommendations", raw.line,
                        "wrong-type")
-    views = reader.id_list(raw, "view", where, raw.line, known) or ((reader.author,) if reader.author else ())
+    # A 0.1 'holder' is refused above but still read as the view, so it does not also trip the voice checks.
+    views = (reader.id_list(raw, "view", where, raw.line, known) or reader.id_list(raw, "holder", where, raw.line, known)
+             or ((reader.author,) if reader.author else ()))
     asserted = reader.id_list(raw, "asserted-by", where, raw.line, known)
     if isinstance(raw.get("asserted-by"), list):
         reader.problem(f"{where}: 'asserted-by' must be one entity id", reader.line_of(raw, "asserted-by", raw.line),
