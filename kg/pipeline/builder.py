@@ -184,13 +184,13 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     if not result.consistent:
         raise InconsistencyError("the ontology and the data are inconsistent",
                                  violations=[line for line in result.explanation.splitlines() if line.strip()])
+    if len(paths) > 1:
+        # Wikidata items first, named by the file and line of both declarations; then what only the graphs show
+        # (ISO codes, kinds declared differently), named by graph.
+        check_identities(paths)
     found = disagreements(data) if len(prepared) > 1 else []
     if found:
         raise InvalidDataError("the articles give a shared resource different identifiers", violations=found)
-    if len(paths) > 1:
-        # Also two entities claiming one Wikidata item, named by file and line (one article's declarations
-        # cannot conflict with each other).
-        check_identities(paths)
     timings["reason"] = result.seconds if child is not None else time.perf_counter() - t
     if progress:
         progress("reason", timings["reason"], f"consistent, {len(result.inferred)} inferred triples")

@@ -211,9 +211,9 @@ def test_seed_articles_agree_on_the_things_they_share(seeds_dir):
     assert shared >= 5  # the United States, China, Russia, the UN Security Council, Donald Trump ...
 
 
-def test_a_build_refuses_articles_that_identify_a_shared_thing_differently(tmp_path):
+def test_a_build_refuses_articles_that_identify_a_shared_thing_differently(tmp_path, line_of):
     """Two articles that give fpr:Russia different Wikidata items stop the build with one line naming both
-    graphs; the same two articles agreeing build, with the keyed action shared. (The other item is Wikidata's
+    files and lines; the same two articles agreeing build, with the keyed action shared. (The other item is Wikidata's
     sandbox, Q4115189: another state's item would already be refused by the annotation's own identity check.)"""
     from kg.errors import InvalidDataError
     from kg.pipeline.builder import build
@@ -222,8 +222,9 @@ def test_a_build_refuses_articles_that_identify_a_shared_thing_differently(tmp_p
     second = write(tmp_path, annotation(doc="second").replace("wikidata: Q159, iso3: RUS", "wikidata: Q4115189"), "second.yaml")
     with pytest.raises(InvalidDataError) as err:
         build([first, second], store_dir=tmp_path / "store", jobs=1)
-    assert err.value.violations == [
-        "fpr:Russia skos:exactMatch: wd:Q159 in fpg:first/background, wd:Q4115189 in fpg:second/background"]
+    [problem] = err.value.violations
+    assert (problem.file, problem.line, problem.rule) == (str(second), line_of(second, "Russia: {"), "wikidata-unique")
+    assert f"{first}:{line_of(first, 'Russia: {')} gives it Q159" in problem.message
     assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())
     second.write_text(dedent(annotation(doc="second")), encoding="utf-8")
     report = build([first, second], store_dir=tmp_path / "store", jobs=1)
