@@ -245,6 +245,25 @@ def test_constructed_articles_conform_with_views_predictions_and_recommendations
     assert {"prediction", "recommendation", "belief", "reported-fact"} <= {c.kind for c in claims}
 
 
+@pytest.mark.parametrize("name", ["varga-2023-black-sea-grain-deal", "karimi-2022-iran-nuclear-file"])
+def test_constructed_articles_say_how_sure_whose_and_why(seeds_dir, name):
+    """Each constructed example (issue 11 under format 0.2) has a possible (PS+) and a probable (PR+) prediction
+    with their cue words, recommendations that are not facts, actions that did not happen kept apart by a status,
+    argument links marked by their connectives, and dated offices instead of undated roles."""
+    article = load_article(seeds_dir / f"{name}.yaml")
+    claims, entities = article.annotation.claims, article.annotation.entities
+    hedged = {c.modality for c in claims if c.kind == "prediction" and c.hedges}
+    assert {"PS+", "PR+"} <= hedged
+    assert {c.modality for c in claims if c.kind == "recommendation"} == {"Uu"}
+    statuses = {e.status for e in entities.values() if e.segment in ("action", "event")}
+    assert {"recommended", "hypothetical"} <= statuses and statuses & {"feared", "predicted"}
+    assert sum(1 for c in claims if c.relations and c.connective) >= 3
+    memberships = [e for e in entities.values() if "Membership" in e.types]
+    assert memberships
+    dated = {s for s, p, _o, _g in article.dataset.quads((None, None, None, None)) if p in (FP.validAsOf, FP.endedBy)}
+    assert dated == {FPR[f"{name}/membership/{m.id}"] for m in memberships}
+
+
 def test_a_build_refuses_two_articles_declaring_one_kind_differently(tmp_path):
     """A kind declared by two annotations must be one concept: different labels stop the build, naming both."""
     from kg.errors import InvalidDataError
