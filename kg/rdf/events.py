@@ -26,8 +26,6 @@ import csv
 import io
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from kg.rdf.namespaces import FP, FPK, PREFIXES
 
 COLUMNS = ("GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor2Code",

@@ -28,7 +28,7 @@ import urllib.request
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError, StoreError
+from kg.errors import StoreError
 
 USER_ENV, PASSWORD_ENV = "KG_REMOTE_USER", "KG_REMOTE_PASSWORD"
 _RESULTS_JSON = "application/sparql-results+json"

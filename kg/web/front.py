@@ -19,7 +19,6 @@ Shutdown: on SIGTERM or SIGINT Granian's main process first sends each front SIG
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
 import signal

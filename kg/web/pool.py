@@ -28,7 +28,6 @@ import socket
 import struct
 import sys
 import threading
-import time
 
 from kg.lifetime import die_with_parent
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from kg.rdf.namespaces import FP, FPG, FPK, PREFIXES, VANN
 from kg.reason.reasoning import reason
