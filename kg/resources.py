@@ -9,6 +9,8 @@ package data is a directory on disk and is handed out as :class:`pathlib.Path` (
 ('shapes.ttl', False)
 >>> display_name(shapes_file())
 'ontology/shapes.ttl'
+>>> states_file() in ontology_files(), states_file().is_file()
+(False, True)
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ def ontology_files() -> list[Path]:
 def shapes_file() -> Path:
     """The SHACL shapes, ``shapes.ttl``: not part of the ontology."""
     return ontology_dir() / SHAPES
+
+
+def states_file() -> Path:
+    """The verified states, ``reference/states.ttl`` (Wikidata item, ISO 3166-1 alpha-3 code, English name):
+    reference data the checks of meaning compare entities with, not part of the ontology."""
+    return ontology_dir() / "reference" / "states.ttl"
 
 
 def competency_queries() -> list[Path]:

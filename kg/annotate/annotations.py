@@ -109,7 +109,8 @@ class _Reader(FieldReader):
         if status and segment_of(types) not in ("action", "event"):
             self.problem(f"{where}: 'status' is only for policy actions and events (whether they happened), not for a "
                          f"{types[0]}", self.line_of(raw, "status", line), "wrong-type")
-        return Entity(eid, types, label or "", wikidata, iso3, line, key, status) if label else None
+        lines = tuple((k, n) for k, n in getattr(raw, "key_lines", {}).items() if n != line)
+        return Entity(eid, types, label or "", wikidata, iso3, line, key, status, lines) if label else None
 
     def background(self, raw, line, known) -> BackgroundFact | None:
         if not self.fields(raw, "background fact", ("fact", "note"), (), line):

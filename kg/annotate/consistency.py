@@ -2,51 +2,33 @@
 concerns of one holder sharing a rank, and priorities that go round in a circle.
 
 Each problem names the line of the field or fact at fault, not the entity's declaration, and says how to fix it.
-
->>> KNOWN_STATES["KOR"]
-('Q884', 'South Korea')
+The verified states are reference data (``ontology/reference/states.ttl``, read by :mod:`kg.rdf.states`), shared
+with the checks of meaning that RDF input gets.
 """
 
 from __future__ import annotations
 
 from kg.annotate.fields import FieldReader
 from kg.annotate.model import Annotation
-
-#: States whose Wikidata item and ISO 3166-1 alpha-3 code are verified (shared/reference/vocabularies.md):
-#: ISO code -> (Wikidata item, English name). An entity naming one of these must name the rest consistently.
-KNOWN_STATES = {
-    "CHN": ("Q148", "China"), "USA": ("Q30", "United States"), "JPN": ("Q17", "Japan"),
-    "KOR": ("Q884", "South Korea"), "PRK": ("Q423", "North Korea"), "SGP": ("Q334", "Singapore"),
-    "RUS": ("Q159", "Russia"), "UKR": ("Q212", "Ukraine"), "IRN": ("Q794", "Iran"), "TUR": ("Q43", "Turkey"),
-    "FRA": ("Q142", "France"), "DEU": ("Q183", "Germany"), "GBR": ("Q145", "United Kingdom"),
-}
-_BY_ITEM = {item: (iso, name) for iso, (item, name) in KNOWN_STATES.items()}
-_BY_NAME = {name.casefold(): iso for iso, (_item, name) in KNOWN_STATES.items()}
+from kg.rdf.states import state_mismatch
 
 
 def check_identities(reader: FieldReader, ann_entities: dict) -> None:
-    """A state's Wikidata item, ISO code and name must agree with :data:`KNOWN_STATES`; no two entities of one
+    """A state's Wikidata item, ISO code and name must be one row of the verified states; no two entities of one
     annotation may claim the same Wikidata item."""
-    first: dict[str, str] = {}
+    first: dict[str, object] = {}
     for e in ann_entities.values():
-        if not e.wikidata:
-            continue
-        other = first.setdefault(e.wikidata, e.id)
-        if other != e.id:
-            reader.problem(f"entity '{e.id}' claims Wikidata item {e.wikidata}, which '{other}' already has: one "
-                           f"item, one entity", e.line, "wikidata-unique")
-        if e.wikidata in _BY_ITEM:
-            iso, name = _BY_ITEM[e.wikidata]
-            claimed = e.iso3 or _BY_NAME.get(e.label.casefold())
-            if claimed and claimed != iso:
-                reader.problem(f"entity '{e.id}' ({e.label}) is given {e.wikidata}, the Wikidata item of {name} "
-                               f"({iso}); {KNOWN_STATES[claimed][1] if claimed in KNOWN_STATES else e.label} is "
-                               f"{KNOWN_STATES[claimed][0] if claimed in KNOWN_STATES else 'another item'}",
-                               e.line, "wikidata-identity")
-        elif e.iso3 in KNOWN_STATES:
-            item, name = KNOWN_STATES[e.iso3]
-            reader.problem(f"entity '{e.id}' has ISO code {e.iso3} ({name}, {item}) but Wikidata item {e.wikidata}",
-                           e.line, "wikidata-identity")
+        if e.wikidata:
+            other = first.setdefault(e.wikidata, e)
+            if other is not e:
+                reader.problem(f"entity '{e.id}' claims Wikidata item {e.wikidata}, which '{other.id}' already has "
+                               f"at line {other.line_of('wikidata')}: one item, one entity (use '{other.id}' "
+                               f"wherever this one is meant)", e.line_of("wikidata"), "wikidata-unique")
+        if e.iso3 or e.wikidata:
+            why = state_mismatch(e.wikidata, e.iso3, e.label)
+            if why:
+                reader.problem(f"entity '{e.id}' ({e.label}): {why}",
+                               e.line_of("wikidata" if e.wikidata else "iso3"), "wikidata-identity")
 
 
 def _facts(ann: Annotation):

@@ -64,6 +64,11 @@ class Entity:
     line: int
     key: str | None = None
     status: str | None = None  # actual, feared ... for actions and events (segments action/event)
+    field_lines: tuple[tuple[str, int], ...] = ()  # (field, line) where a field is not on the declaration's line
+
+    def line_of(self, name: str) -> int:
+        """The line of field ``name`` (``wikidata``, ``iso3`` ...), else of the declaration."""
+        return dict(self.field_lines).get(name, self.line)
 
     @property
     def segment(self) -> str | None:

@@ -27,7 +27,7 @@ def _declarations(paths: Iterable[Path]) -> list[tuple[str, str, str, int]]:
         for e in ann.entities.values():
             if e.wikidata:
                 iri = str(FPR[e.id]) if e.segment is None else str(doc_resource(ann.document.id, e.segment, e.id))
-                found.append((iri, e.wikidata, str(path), e.line))
+                found.append((iri, e.wikidata, str(path), e.line_of("wikidata")))
     return found
 
 
