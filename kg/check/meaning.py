@@ -17,11 +17,12 @@ are printed but do not refuse the data.
 
 from __future__ import annotations
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from kg.check import facts as fact_checks
 from kg.check.shacl import Violation
-from kg.rdf.namespaces import FP, FPG, FPK, OA
+from kg.rdf.namespaces import FP, FPG, FPK, OA, statement_digest
 
 _CERTAIN = FPK["CT-plus"]
 #: Triples of the assertions graph that are the loader's own description of an entity, not a claim's content.
@@ -50,12 +51,27 @@ def meaning_problems(dataset: Dataset, origins: dict | None = None) -> list[Viol
     line of its node where ``origins`` (node IRI -> (file, line)) knows it."""
     origins = origins or {}
     problems: list[Violation] = []
+    # A problem with one fact is placed at the line of the fact (through its rdf:Statement's digest), else its node.
+    fact_lines = {key.rsplit("/", 1)[1]: where for key, where in origins.items() if "/statement/" in key}
 
-    def report(node, message: str, rule: str, severity: str = "Violation", path: str | None = None) -> None:
-        file, line = origins.get(str(node), (None, None))
+    def report(node, message: str, rule: str, triple=None, severity: str = "Violation") -> None:
+        file, line = fact_lines.get(statement_digest(triple)) if triple and statement_digest(triple) in fact_lines \
+            else origins.get(str(node), (None, None))
+        path = _term(triple[1]) if triple else None
         problems.append(Violation(_term(node), path, None, message, f"fp:meaning/{rule}", severity, file, line))
 
-    for doc, graphs in sorted(_documents(dataset).items()):
+    documents = sorted(_documents(dataset).items())
+    everything = Graph()  # the facts of every article: one Wikidata item names one thing across them all
+    for doc, graphs in documents:
+        facts = Graph()
+        for role in ("assertions", "background"):
+            if graphs.get(role) is not None:
+                facts += graphs[role]
+        fact_checks.concern_ranks(facts, report)
+        fact_checks.priority_cycles(facts, report)
+        everything += facts
+    fact_checks.identities(everything, report)
+    for doc, graphs in documents:
         assertions, background, provenance = (graphs.get(r) for r in ("assertions", "background", "provenance"))
         for role, graph in (("background", background), ("assertions", assertions)):
             for node in sorted(set(graph.subjects(RDF.type, FP.Claim)) if graph is not None else ()):

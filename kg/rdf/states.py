@@ -71,7 +71,9 @@ def state_mismatch(item: str | None, iso3: str | None, name: str | None) -> str 
     named = table.by_name.get((name or "").casefold())
     if by_item is None and by_iso is None:
         return None
-    fix = f"{named.name} is {named.item}, '{named.iso3}'" if named else "correct one of them"
+    rows = [r for r in (by_item, by_iso) if r is not None]
+    fix = (f"{named.name} is {named.item}, '{named.iso3}'" if named else
+           "correct one of them (" + "; ".join(f"{r.name} is {r.item}, '{r.iso3}'" for r in rows) + ")")
     if by_item is not None and by_iso is not None and by_item != by_iso:
         return (f"{item} is the Wikidata item of {by_item.name} but '{iso3}' is the ISO code of {by_iso.name}: "
                 f"{fix}")

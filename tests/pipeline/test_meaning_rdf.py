@@ -82,3 +82,56 @@ def test_offsets_that_do_not_give_the_quote_are_refused(dataset, tmp_path):
     provenance.add((position, URIRef(OA + "start"), Literal(int(start) + 1, datatype=XSD.nonNegativeInteger)))
     r = validate(dataset, tmp_path)
     assert r.returncode == 1 and "[fp:meaning/anchor-offsets]" in r.stderr and "correct oa:start" in r.stderr
+
+
+WD = "http://www.wikidata.org/entity/"
+FPR = "https://w3id.org/fpkg/resource/"
+
+
+def test_a_state_given_another_states_item_is_refused(dataset, tmp_path):
+    """South Korea (ISO code KOR) given North Korea's Wikidata item Q423 is refused, naming the verified item."""
+    background = graph(dataset, "background")
+    korea = URIRef(FPR + "SouthKorea")
+    background.add((korea, SKOS.exactMatch, URIRef(WD + "Q423")))
+    background.add((korea, URIRef(FP + "iso3166Alpha3"), Literal("KOR")))
+    graph(dataset, "assertions").add((korea, RDF.type, URIRef(FP + "State")))
+    r = validate(dataset, tmp_path)
+    assert r.returncode == 1
+    line = next(x for x in r.stderr.splitlines() if "[fp:meaning/wikidata-identity]" in x)
+    assert "SouthKorea" in line and "Q423 is the Wikidata item of North Korea" in line and "Q884" in line
+
+
+def test_two_entities_with_one_item_are_refused(dataset, tmp_path):
+    """A second resource claiming China's Wikidata item is refused, naming the resource that has it."""
+    graph(dataset, "background").add((URIRef(FPR + "PRC"), SKOS.exactMatch, URIRef(WD + "Q148")))
+    r = validate(dataset, tmp_path)
+    assert r.returncode == 1
+    line = next(x for x in r.stderr.splitlines() if "[fp:meaning/wikidata-unique]" in x)
+    assert f"<{FPR}PRC> " in line and f"which <{FPR}China> already has" in line
+
+
+def test_two_concerns_of_one_holder_with_one_rank_are_refused(dataset, tmp_path):
+    """Two concerns China ranks first are refused: the article numbers its list once."""
+    background = graph(dataset, "background")
+    for name in ("refugees", "sanctions"):
+        concern = URIRef(f"{FPR}test-small/concern/{name}")
+        background.add((URIRef(FPR + "China"), URIRef(FP + "hasConcern"), concern))
+        background.add((concern, URIRef(FP + "concernRank"), Literal(1, datatype=XSD.positiveInteger)))
+    r = validate(dataset, tmp_path)
+    assert r.returncode == 1
+    line = next(x for x in r.stderr.splitlines() if "[fp:meaning/concern-rank]" in x)
+    assert "renumber one of them" in line and "/concern/refugees>" in line
+
+
+def test_a_priority_cycle_is_refused(dataset, tmp_path):
+    """Stability over denuclearization over stability is refused as a circle, through a Priority's two ends too."""
+    background = graph(dataset, "background")
+    stability, nukes = (URIRef(f"{FPR}test-small/interest/{n}") for n in ("china-stability", "denuclearization"))
+    priority = URIRef(f"{FPR}test-small/priority/p1")
+    background.add((stability, URIRef(FP + "prioritizedOver"), nukes))
+    background.add((priority, URIRef(FP + "higherPriority"), nukes))
+    background.add((priority, URIRef(FP + "lowerPriority"), stability))
+    r = validate(dataset, tmp_path)
+    assert r.returncode == 1
+    line = next(x for x in r.stderr.splitlines() if "[fp:meaning/priority-cycle]" in x)
+    assert "go round in a circle" in line and "denuclearization" in line
