@@ -44,7 +44,8 @@ class FieldReader:
         for name in item:
             if name not in required and name not in optional:
                 known = ", ".join(required + optional)
-                self.problem(f"{where} has unknown field '{name}' (known: {known})",
+                self.problem(f"{where} has unknown field '{name}'{did_you_mean(name, required + optional)} (known: "
+                             f"{known})",
                              item.key_lines[name], "unknown-field")
         return True
 
@@ -74,7 +75,8 @@ class FieldReader:
             if not isinstance(v, str):
                 self.problem(f"{where}: '{key}' must hold entity ids, got {v!r}", ln, "wrong-type")
             elif v not in known:
-                self.problem(f"{where}: unknown entity '{v}' in '{key}' (declare it under 'entities')",
+                self.problem(f"{where}: unknown entity '{v}' in '{key}'{did_you_mean(v, known)} (declare it under "
+                             f"'entities')",
                              ln, "unknown-entity")
             else:
                 out.append(v)
@@ -98,11 +100,13 @@ class FieldReader:
                          "deprecated-property")
             return None
         if s not in known:
-            self.problem(f"{where}: unknown entity {s!r} as subject of a fact", line, "unknown-entity")
+            self.problem(f"{where}: unknown entity {s!r} as subject of a fact{did_you_mean(s, known)}", line,
+                         "unknown-entity")
             ok = False
         kind = properties[p][1]
         if kind == "entity" and o not in known:
-            self.problem(f"{where}: unknown entity {o!r} as object of '{p}'", line, "unknown-entity")
+            self.problem(f"{where}: unknown entity {o!r} as object of '{p}'{did_you_mean(o, known)}", line,
+                         "unknown-entity")
             ok = False
         elif kind != "entity" and not LITERAL_CHECKS[kind](o):
             self.problem(f"{where}: the object of '{p}' must be {LITERAL_HINTS[kind]}, got {o!r}", line,

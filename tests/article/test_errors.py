@@ -133,3 +133,30 @@ def test_a_misspelt_concept_gets_a_did_you_mean(fixtures_dir, tmp_path):
         read_annotation(path)
     assert caught.value.rule == "unknown-concept"
     assert "did you mean 'fpk:RegionalStability'?" in caught.value.message
+
+
+# a typo in valid-small.yaml -> (rule, the hint its message must give)
+TYPOS = {
+    ("kind: assessment\n    view: TaisukeMibae\n    quote: \"China",
+     "kind: asessment\n    view: TaisukeMibae\n    quote: \"China"): ("wrong-type", "did you mean 'assessment'?"),
+    ("[China, hasInterest,", "[China, hasIntrest,"): ("unknown-property", "did you mean 'hasInterest'?"),
+    ("{type: Person,", "{type: Persn,"): ("wrong-type", "did you mean 'Person'?"),
+    ("[China, hasInterest,", "[Chna, hasInterest,"): ("unknown-entity", "did you mean 'China'?"),
+    ("about: China", "about: Chin"): ("unknown-entity", "did you mean 'China'?"),
+    ("    statement: China puts", "    statment: China puts"): ("unknown-field", "did you mean 'statement'?"),
+}
+
+
+@pytest.mark.parametrize("typo", sorted(TYPOS), ids=lambda t: t[1].split("\n")[0])
+def test_a_typo_in_a_closed_list_names_the_closest_value(typo, fixtures_dir, tmp_path):
+    """A claim kind, fact property, entity type, entity id or field name with a typo is refused with the value it
+    was probably meant to be."""
+    rule, hint = TYPOS[typo]
+    text = (fixtures_dir / "valid-small.yaml").read_text(encoding="utf-8")
+    assert typo[0] in text
+    path = tmp_path / "typo.yaml"
+    path.write_text(text.replace(typo[0], typo[1], 1), encoding="utf-8")
+    with pytest.raises(AnnotationError) as caught:
+        read_annotation(path)
+    found = [e for e in (caught.value.violations or [caught.value]) if getattr(e, "rule", None) == rule]
+    assert found and hint in found[0].message, str(caught.value)
