@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import InconsistencyError, InvalidDataError, LoadError, ShapeViolation, UsageError
+from kg.errors import InconsistencyError, InvalidDataError, KgError, LoadError, ShapeViolation, UsageError
 from kg.rdf.namespaces import FP, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.pipeline.corpus import disagreements
 from kg.pipeline.identity import check_identities
@@ -180,17 +180,23 @@ def build(annotation_paths: Iterable[str | os.PathLike] | None = None, store_dir
     for p in prepared:
         data.extend(ox.parse(p.nquads, format=ox.RdfFormat.N_QUADS))
         p.nquads = b""  # parsed: at 1M triples the text alone is ~150 MB
+    # Before the reasoner, which would only call two ISO codes of one state an inconsistency: Wikidata items and ISO
+    # codes first, named by the file and line of both declarations; then what only the graphs show (kinds declared
+    # differently), named by graph.
+    try:
+        if len(paths) > 1:
+            check_identities(paths)
+        found = disagreements(data) if len(prepared) > 1 else []
+        if found:
+            raise InvalidDataError("the articles give a shared resource different identifiers", violations=found)
+    except KgError:
+        if child is not None:
+            child.cancel()
+        raise
     result = _reason(data, mode, child)
     if not result.consistent:
         raise InconsistencyError("the ontology and the data are inconsistent",
                                  violations=[line for line in result.explanation.splitlines() if line.strip()])
-    if len(paths) > 1:
-        # Wikidata items first, named by the file and line of both declarations; then what only the graphs show
-        # (ISO codes, kinds declared differently), named by graph.
-        check_identities(paths)
-    found = disagreements(data) if len(prepared) > 1 else []
-    if found:
-        raise InvalidDataError("the articles give a shared resource different identifiers", violations=found)
     timings["reason"] = result.seconds if child is not None else time.perf_counter() - t
     if progress:
         progress("reason", timings["reason"], f"consistent, {len(result.inferred)} inferred triples")

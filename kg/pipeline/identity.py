@@ -5,7 +5,8 @@ SHACL shapes see each declaration alone; across files nothing else would notice 
 item (``Japan`` and ``Nippon`` both ``Q17``: the graph would hold two resources for one state, and queries
 joining on the Wikidata IRI would double-count) or one shared entity given two items (``China`` ``Q148`` in one
 article, ``Q1`` in another: ``fpr:China`` would be two things at once). :func:`check_identities` finds both and
-names both declarations (file and line) in each error.
+names both declarations (file and line) in each error; so does one state given two ISO codes (which the reasoner
+would only call an inconsistency, without a line).
 """
 
 from __future__ import annotations
@@ -17,42 +18,46 @@ from kg.errors import AnnotationError
 from kg.rdf.namespaces import FPR, doc_resource
 
 
-def _declarations(paths: Iterable[Path]) -> list[tuple[str, str, str, int]]:
-    """(entity IRI, Wikidata item, file, line) for every entity declared with a Wikidata item."""
+def _declarations(paths: Iterable[Path]) -> list[tuple[str, str, str, str, int]]:
+    """(entity IRI, field, value, file, line) for every entity declared with a Wikidata item or an ISO code."""
     from kg.annotate.annotations import read_annotation
 
     found = []
     for path in paths:
         ann = read_annotation(path)
         for e in ann.entities.values():
-            if e.wikidata:
-                iri = str(FPR[e.id]) if e.segment is None else str(doc_resource(ann.document.id, e.segment, e.id))
-                found.append((iri, e.wikidata, str(path), e.line_of("wikidata")))
+            iri = str(FPR[e.id]) if e.segment is None else str(doc_resource(ann.document.id, e.segment, e.id))
+            for field, value in (("wikidata", e.wikidata), ("iso3", e.iso3)):
+                if value:
+                    found.append((iri, field, value, str(path), e.line_of(field)))
     return found
 
 
 def identity_problems(paths: Iterable[str | Path]) -> list[AnnotationError]:
     """Every conflict between the entity declarations of ``paths``: one error per extra claimant, naming it and
-    the first declaration it conflicts with.
+    the first declaration it conflicts with. A Wikidata item names one entity and an entity has one item; a state
+    has one ISO code.
 
     :raises LoadError: if a file cannot be read or parsed; :raises AnnotationError: if one is invalid.
     """
     first_by_item: dict[str, tuple[str, str, int]] = {}
-    first_by_entity: dict[str, tuple[str, str, int]] = {}
+    first_by_entity: dict[tuple[str, str], tuple[str, str, int]] = {}
     problems: list[AnnotationError] = []
-    for iri, item, file, line in _declarations(Path(p) for p in paths):
+    for iri, field, value, file, line in _declarations(Path(p) for p in paths):
         name = iri.rsplit("/", 1)[1]
-        other = first_by_item.setdefault(item, (iri, file, line))
+        what = "Wikidata item" if field == "wikidata" else "ISO code"
+        other = first_by_item.setdefault(value, (iri, file, line)) if field == "wikidata" else (iri, file, line)
         if other[0] != iri:
             problems.append(AnnotationError(
-                f"entity {name!r} claims Wikidata item {item}, which {other[1]}:{other[2]} gives to "
+                f"entity {name!r} claims Wikidata item {value}, which {other[1]}:{other[2]} gives to "
                 f"{other[0].rsplit('/', 1)[1]!r}: one item, one entity (use the same entity id in both articles)",
                 file=file, line=line, rule="wikidata-unique"))
-        other = first_by_entity.setdefault(iri, (item, file, line))
-        if other[0] != item:
+        other = first_by_entity.setdefault((iri, field), (value, file, line))
+        if other[0] != value:
             problems.append(AnnotationError(
-                f"entity {name!r} claims Wikidata item {item}, but {other[1]}:{other[2]} gives it {other[0]}: "
-                f"one entity, one item (correct one of the two)", file=file, line=line, rule="wikidata-unique"))
+                f"entity {name!r} claims {what} {value}, but {other[1]}:{other[2]} gives it {other[0]}: "
+                f"one entity, one {what} (correct one of the two)", file=file, line=line,
+                rule="wikidata-unique" if field == "wikidata" else "iso-unique"))
     return problems
 
 
@@ -60,4 +65,4 @@ def check_identities(paths: Iterable[str | Path]) -> None:
     """:raises AnnotationError: listing every conflict :func:`identity_problems` finds."""
     problems = identity_problems(paths)
     if problems:
-        raise AnnotationError("Wikidata identities conflict across articles", violations=problems)
+        raise AnnotationError("Wikidata items or ISO codes conflict across articles", violations=problems)

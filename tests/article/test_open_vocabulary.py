@@ -231,6 +231,24 @@ def test_a_build_refuses_articles_that_identify_a_shared_thing_differently(tmp_p
     assert report.articles == ["first", "second"]
 
 
+def test_a_build_refuses_one_state_given_two_iso_codes_before_reasoning(tmp_path, line_of):
+    """Two articles giving fpr:Iran different ISO codes stop the build with both files and lines, before the reasoner
+    (which would only call the functional fp:iso3166Alpha3 with two values an inconsistency, with no line). The
+    other code, IRX, is no state's, so neither article alone contradicts the verified states."""
+    from kg.errors import AnnotationError
+    from kg.pipeline.builder import build
+
+    first = write(tmp_path, annotation(doc="first"), "first.yaml")
+    second = write(tmp_path, annotation(doc="second").replace("wikidata: Q794, iso3: IRN", "iso3: IRX"), "second.yaml")
+    progress = []
+    with pytest.raises(AnnotationError) as err:
+        build([first, second], store_dir=tmp_path / "store", jobs=1, progress=lambda *a: progress.append(a[0]))
+    [problem] = err.value.violations
+    assert (problem.file, problem.line, problem.rule) == (str(second), line_of(second, "Iran: {"), "iso-unique")
+    assert f"{first}:{line_of(first, 'Iran: {')} gives it IRN" in problem.message
+    assert "reason" not in progress
+
+
 @pytest.mark.parametrize("name", ["varga-2023-black-sea-grain-deal", "karimi-2022-iran-nuclear-file"])
 def test_constructed_articles_conform_with_views_predictions_and_recommendations(seeds_dir, name):
     """Each constructed example loads, conforms to the shapes and has at least 12 claims, among them views of
