@@ -65,11 +65,21 @@ class Violation:
 
 @dataclass
 class ValidationResult:
-    """Outcome of :func:`validate_graph`: ``conforms`` is True only if there is no result of any severity."""
+    """Outcome of :func:`validate_graph`: ``conforms`` is True only if there is no result of any severity (SHACL
+    1.0); ``errors`` are the results that refuse the data (``sh:Violation``), ``warnings`` the soft rules'
+    (``sh:Warning``, ``sh:Info``), which are reported but refuse nothing."""
 
     conforms: bool
     violations: list[Violation] = field(default_factory=list)
     report_text: str = ""
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity != "Violation"]
 
 
 @lru_cache(maxsize=1)

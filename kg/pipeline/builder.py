@@ -354,9 +354,8 @@ def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> Vali
         else:
             dataset, origins = read_rdf_dataset(path), {}
             graph = without_ontology(union(dataset))
-        violations.extend(str(v) for v in validate_graph(graph, origins=origins).violations)
-        for problem in meaning_problems(dataset, origins):
-            (warnings if problem.severity == "Warning" else violations).append(
+        for problem in validate_graph(graph, origins=origins).violations + meaning_problems(dataset, origins):
+            (violations if problem.severity == "Violation" else warnings).append(
                 str(problem) if problem.file else f"{path}: {problem}")
         graphs.append(graph)
     if reason and graphs and not violations:

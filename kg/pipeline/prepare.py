@@ -70,17 +70,17 @@ def prepare_article(article, graph=None) -> PreparedArticle:
     text_path = str(article.annotation.document.text_path)
     # The checks of meaning graph by graph take milliseconds: they run even when the SHACL verdict is cached.
     meaning = meaning_problems(article.dataset, article.origins)
-    wrong = [str(v) for v in meaning if v.severity != "Warning"]
-    warnings = [str(v) for v in meaning if v.severity == "Warning"]
+    wrong = [str(v) for v in meaning if v.severity == "Violation"]
+    warnings = [str(v) for v in meaning if v.severity != "Violation"]
     if cache.get("shacl", key) == b"conforms":
         return PreparedArticle(article.doc_id, text_path, nquads, wrong, cached=True, warnings=warnings)
     from kg.check.shacl import validate_graph
 
     result = validate_graph(graph if graph is not None else union(article.dataset), origins=article.origins)
-    if result.conforms:
+    if result.conforms:  # only with no result at all: a SHACL warning is printed again, with its current line
         cache.put("shacl", key, b"conforms")
-    return PreparedArticle(article.doc_id, text_path, nquads, [str(v) for v in result.violations] + wrong,
-                           cached=False, warnings=warnings)
+    return PreparedArticle(article.doc_id, text_path, nquads, [str(v) for v in result.errors] + wrong,
+                           cached=False, warnings=[str(v) for v in result.warnings] + warnings)
 
 
 #: The modules whose code makes a loaded article's N-Quads: what ``import kg.annotate.loader`` imports (a test keeps the

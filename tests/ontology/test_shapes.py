@@ -124,3 +124,12 @@ def test_dataset_is_validated_as_union_of_its_graphs():
     for i, triple in enumerate(sorted(whole)):
         (first if i % 2 else second).add(triple)
     assert validate_graph(dataset).conforms
+
+
+def test_a_soft_rule_is_a_warning_not_an_error():
+    """A state with no ISO code gives a result of severity Warning: SHACL says it does not conform, but the result
+    is among the warnings, not the errors that refuse data."""
+    result = validate_graph(_with_base(FIXTURES / "shapes" / "StateShape" / "invalid-warning-no-iso-code.ttl"))
+    assert not result.conforms and result.errors == []
+    assert [(v.rule, v.severity, v.node) for v in result.warnings] == [
+        ("fp:StateShape", "Warning", "<https://w3id.org/fpkg/resource/Kosovo>")]

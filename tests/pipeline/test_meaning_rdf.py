@@ -149,3 +149,21 @@ def test_claims_and_anchors_belong_in_the_provenance_graph(dataset, tmp_path, ki
     assert r.returncode == 1
     line = next(x for x in r.stderr.splitlines() if f"[fp:meaning/claim-in-{role}]" in x)
     assert f"in the {role} graph of test-small" in line and ("a claim" if kind else "a text anchor") in line
+
+
+def test_a_shacl_warning_is_printed_and_refuses_nothing(tmp_path):
+    """A state with no ISO code breaks a shape of severity sh:Warning: `kg validate` and `kg build` print it with the
+    file and line of the state and still exit 0, and the build stores the article."""
+    text = FIXTURE.read_text(encoding="utf-8").replace("wikidata: Q148, iso3: CHN}", "wikidata: Q148}")
+    text = text.replace("  encoder: fpkg maintainer\n", "  encoder: fpkg maintainer\n  title: A small test\n")
+    path = tmp_path / "no-iso.yaml"
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / "mibae-2018-china-north-korea.txt").write_bytes(FIXTURE.with_name(
+        "mibae-2018-china-north-korea.txt").read_bytes())
+    line = next(n for n, x in enumerate(text.splitlines(), 1) if x.startswith("  China:"))
+    for r in (run_kg("validate", "--no-reason", str(path)),
+              run_kg("build", str(path), "--store-dir", str(tmp_path / "store"), "--no-cache", timeout=300)):
+        assert r.returncode == 0, r.stderr
+        [warning] = [x for x in r.stderr.splitlines() if "iso3166Alpha3" in x]
+        assert warning.startswith(f"warning: {path}:{line}: <{FPR}China>") and "[fp:StateShape]" in warning
+    assert (tmp_path / "store" / "dataset.nq").is_file()
