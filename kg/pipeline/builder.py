@@ -37,7 +37,7 @@ import pyoxigraph as ox
 from kg.errors import InconsistencyError, InvalidDataError, KgError, LoadError, ShapeViolation, UsageError
 from kg.rdf.namespaces import FP, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.pipeline.corpus import disagreements
-from kg.pipeline.identity import check_identities
+from kg.pipeline.identity import check_identities, identity_problems
 from kg.pipeline.publish import EXPORT_BASENAME, description, write_description
 from kg.pipeline.articles import flatten, load_articles, rdflib_graph, union
 from kg.pipeline.prepare import PreparedArticle, prepare_article, prepare_in_parallel
@@ -358,6 +358,10 @@ def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> Vali
             (violations if problem.severity == "Violation" else warnings).append(
                 str(problem) if problem.file else f"{path}: {problem}")
         graphs.append(graph)
+    annotations = [p for p in files if p.suffix.lower() in (".yaml", ".yml")]
+    if len(annotations) > 1 and not violations:
+        # As kg build does: one Wikidata item and ISO code per shared entity, naming both files and lines.
+        violations.extend(str(e) for e in identity_problems(annotations))
     if reason and graphs and not violations:
         combined = graphs[0]
         for g in graphs[1:]:

@@ -249,6 +249,19 @@ def test_a_build_refuses_one_state_given_two_iso_codes_before_reasoning(tmp_path
     assert "reason" not in progress
 
 
+def test_validating_two_articles_reports_their_identity_conflicts_as_a_build_does(tmp_path, line_of):
+    """kg validate of two annotations giving fpr:Iran different ISO codes reports the conflict with both files and
+    lines, as kg build refuses it; each file alone is valid."""
+    from kg.pipeline.builder import validate
+
+    first = write(tmp_path, annotation(doc="first"), "first.yaml")
+    second = write(tmp_path, annotation(doc="second").replace("wikidata: Q794, iso3: IRN", "iso3: IRX"), "second.yaml")
+    assert validate([second], reason=False).violations == []
+    [problem] = validate([first, second], reason=False).violations
+    assert problem.startswith(f"{second}:{line_of(second, 'Iran: {')}:") and problem.endswith("[iso-unique]")
+    assert f"{first}:{line_of(first, 'Iran: {')} gives it IRN" in problem
+
+
 @pytest.mark.parametrize("name", ["varga-2023-black-sea-grain-deal", "karimi-2022-iran-nuclear-file"])
 def test_constructed_articles_conform_with_views_predictions_and_recommendations(seeds_dir, name):
     """Each constructed example loads, conforms to the shapes and has at least 12 claims, among them views of
