@@ -18,15 +18,17 @@ False
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.check.ontology import load_ontology, load_shapes
 from kg.errors import ShapeViolation
-from kg.rdf.namespaces import SH, statement_digest
+from kg.rdf.namespaces import FP, FPK, SH, statement_digest
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,34 @@ def _rule(shapes: Graph, source_shape) -> str:
     return _short(shapes, source_shape) or "?"
 
 
+def _concept_hint(message: str, value) -> str:
+    """For a concept refused because it is not in the scheme the message names (``fpk:InterestKinds``): the scheme's
+    concepts when they are few, else the closest one ("did you mean"), as the annotation reader says it.
+
+    >>> from kg.rdf.namespaces import FPK
+    >>> _concept_hint("must be a concept of fpk:Trends", FPK.Improvng)
+    ' (allowed: fpk:Deteriorating, fpk:Improving, fpk:Strengthening, fpk:Weakening)'
+    >>> _concept_hint("must be a concept of fpk:ActionKinds", FPK["cameo-0429"])
+    "; did you mean 'fpk:cameo-042'?"
+    >>> _concept_hint("must be a concept of fpk:ConcernKinds", FPK.Blaim)
+    ' (the ontology has fpk:Blame, ...; an article adds its own under kinds)'
+
+    """
+    found = re.search(r"fpk:([A-Za-z]+)", message)
+    if not found or not isinstance(value, URIRef) or not str(value).startswith(str(FPK)):
+        return ""
+    ontology = shapes_ontology()
+    names = sorted(str(c)[len(str(FPK)):] for c in ontology.subjects(SKOS.inScheme, FPK[found.group(1)]))
+    if not names or str(value)[len(str(FPK)):] in names:
+        return ""
+    if (FPK[found.group(1)], FP.openToCorpus, None) in load_ontology():
+        return " (the ontology has " + ", ".join("fpk:" + n for n in names) + "; an article adds its own under kinds)"
+    if len(names) <= 12:
+        return " (allowed: " + ", ".join("fpk:" + n for n in names) + ")"
+    close = difflib.get_close_matches(str(value)[len(str(FPK)):], names, n=1)
+    return f"; did you mean 'fpk:{close[0]}'?" if close else ""
+
+
 def validate_graph(data: Graph, *, origins: dict | None = None) -> ValidationResult:
     """Validate ``data`` (a Graph, or a Dataset read as the union of its graphs) against the shapes.
 
@@ -183,11 +213,12 @@ def validate_graph(data: Graph, *, origins: dict | None = None) -> ValidationRes
         path = report_graph.value(result, SH.resultPath)
         fact = statement_digest((node, path, value)) if isinstance(path, URIRef) and value is not None else None
         file, line = fact_lines.get(fact) or origins.get(str(node), (None, None))
+        text = str(message) if message is not None else "constraint not met"
         violations.append(Violation(
             node=_node_str(node),
             path=_path_str(report_graph, report_graph.value(result, SH.resultPath)),
             value=_node_str(value) if value is not None else None,
-            message=str(message) if message is not None else "constraint not met",
+            message=text + _concept_hint(text, value),
             rule=_rule(shapes, report_graph.value(result, SH.sourceShape)),
             severity=severity.split("#")[-1] if severity is not None else "Violation",
             file=file, line=line))

@@ -133,3 +133,17 @@ def test_a_soft_rule_is_a_warning_not_an_error():
     assert not result.conforms and result.errors == []
     assert [(v.rule, v.severity, v.node) for v in result.warnings] == [
         ("fp:StateShape", "Warning", "<https://w3id.org/fpkg/resource/Kosovo>")]
+
+
+@pytest.mark.parametrize("good, typo, hint", [
+    ("fpk:Deteriorating", "fpk:Deterioratng",
+     "(allowed: fpk:Deteriorating, fpk:Improving, fpk:Strengthening, fpk:Weakening)"),
+    ("fpk:RegionalStability", "fpk:RegionalStabilty", "(the ontology has fpk:Denuclearization, "),
+])
+def test_a_concept_outside_its_scheme_is_reported_with_the_allowed_ones(good, typo, hint):
+    """RDF naming a concept that is not in the property's scheme gets the scheme's concepts in the message (with
+    the note that an article may add its own when the scheme is open), as the annotation reader's did-you-mean."""
+    text = (FIXTURES / "base.ttl").read_text(encoding="utf-8")
+    assert good in text
+    result = validate_graph(Graph().parse(data=text.replace(good, typo, 1), format="turtle"))
+    assert any(hint in v.message for v in result.errors), "\n".join(map(str, result.violations))
