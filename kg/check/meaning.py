@@ -82,12 +82,15 @@ def meaning_problems(dataset: Dataset, origins: dict | None = None) -> list[Viol
                        "claim-in-" + role)
         if provenance is None:
             continue
-        supported = set()
+        supported, hedged = set(), {}
         for claim in sorted(set(provenance.subjects(RDF.type, FP.Claim))):
-            certain = provenance.value(claim, FP.modality) in (None, _CERTAIN)
+            modality = provenance.value(claim, FP.modality)
             for statement in provenance.objects(claim, FP.asserts):
                 triple = tuple(provenance.value(statement, p) for p in (RDF.subject, RDF.predicate, RDF.object))
-                if None in triple or not certain:
+                if None in triple:
+                    continue
+                if modality not in (None, _CERTAIN):
+                    hedged.setdefault(triple, (claim, modality))
                     continue
                 supported.add(triple)
                 if assertions is None or triple not in assertions:
@@ -95,11 +98,17 @@ def meaning_problems(dataset: Dataset, origins: dict | None = None) -> list[Viol
                                       f"{doc} does not hold it: add it there, or give the claim a modality",
                            "statement-not-asserted")
         for triple in sorted(assertions or (), key=str):
-            if triple[1] not in _DESCRIPTIVE and triple not in supported:
-                report(triple[0], f"the assertions graph of {doc} holds {_term(triple[1])} {_term(triple[2])}, but no "
-                                  f"certain claim of the article states it: encoder knowledge goes to the "
-                                  f"background graph, and a claim's content is reified with fp:asserts",
-                       "asserted-without-claim")
+            if triple[1] in _DESCRIPTIVE or triple in supported:
+                continue
+            if triple in hedged:
+                claim, modality = hedged[triple]
+                why = (f"only claims not stated as certain state it (<{claim}>, modality <{modality}>): their content "
+                       f"stays reified in the provenance graph, out of the assertions")
+            else:
+                why = ("encoder knowledge goes to the background graph, and a claim's content is reified with "
+                       "fp:asserts")
+            report(triple[0], f"the assertions graph of {doc} holds {_term(triple[1])} {_term(triple[2])}, but no "
+                              f"certain claim of the article states it: {why}", "asserted-without-claim", triple)
         _check_anchors(provenance, report)
         for node in sorted({s for t in _LINKABLE for g in (assertions, background) if g is not None
                             for s in g.subjects(RDF.type, t)}):

@@ -167,3 +167,18 @@ def test_a_shacl_warning_is_printed_and_refuses_nothing(tmp_path):
         [warning] = [x for x in r.stderr.splitlines() if "iso3166Alpha3" in x]
         assert warning.startswith(f"warning: {path}:{line}: <{FPR}China>") and "[fp:StateShape]" in warning
     assert (tmp_path / "store" / "dataset.nq").is_file()
+
+
+def test_a_hedged_claims_triple_in_the_assertions_is_refused_naming_the_claim(dataset, tmp_path):
+    """A claim made merely possible (PS+) whose triple stayed in the assertions graph is refused, naming the claim and
+    its modality: hedged content is reified, not asserted."""
+    provenance = graph(dataset, "provenance")
+    modality = URIRef(FP + "modality")
+    claim = next(c for c, _ in provenance.subject_objects(URIRef(FP + "asserts")) if "stability-first" in str(c))
+    provenance.remove((claim, modality, None))
+    provenance.add((claim, modality, URIRef("https://w3id.org/fpkg/kinds/PS-plus")))
+    r = validate(dataset, tmp_path)
+    assert r.returncode == 1
+    lines = [x for x in r.stderr.splitlines() if "[fp:meaning/asserted-without-claim]" in x]
+    assert lines and all("only claims not stated as certain" in x and "PS-plus" in x and str(claim) in x
+                         for x in lines)
