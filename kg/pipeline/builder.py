@@ -41,7 +41,7 @@ from kg.pipeline.identity import check_identities, identity_problems
 from kg.pipeline.publish import EXPORT_BASENAME, description, write_description
 from kg.pipeline.articles import flatten, load_articles, rdflib_graph, union
 from kg.pipeline.prepare import PreparedArticle, prepare_article, prepare_in_parallel
-from kg.pipeline.rdfinput import read_rdf_dataset, without_ontology
+from kg.pipeline.rdfinput import rdf_origins, read_rdf_dataset, without_ontology
 from kg.pipeline.reasoner import Reasoner
 from kg.reason.reasoning import Reasoned
 from kg.rdf.canonical import as_quads, canonical_quads
@@ -352,7 +352,8 @@ def validate(paths: Iterable[str | os.PathLike], *, reason: bool = True) -> Vali
             dataset, origins = article.dataset, article.origins
             graph = union(dataset)
         else:
-            dataset, origins = read_rdf_dataset(path), {}
+            dataset = read_rdf_dataset(path)
+            origins = rdf_origins(path, dataset)
             graph = without_ontology(union(dataset))
         for problem in validate_graph(graph, origins=origins).violations + meaning_problems(dataset, origins):
             (violations if problem.severity == "Violation" else warnings).append(

@@ -2,6 +2,8 @@
 holds exactly what certain claims state, encoder knowledge is never a claim, and anchors' offsets give back their
 quotes. Each test breaks one of these in a real TriG file and runs the real command."""
 
+import re
+
 import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
@@ -27,9 +29,17 @@ def dataset() -> Dataset:
 
 
 def validate(dataset: Dataset, tmp_path):
+    """`kg validate` of ``dataset`` written as TriG; every problem it reports must name the file and a line of it
+    that begins the description of the problem's node, or of the rdf:Statement of the triple at fault."""
     path = tmp_path / "article.trig"
     path.write_text(dataset.serialize(format="trig"), encoding="utf-8")
-    return run_kg("validate", "--no-reason", str(path))
+    result = run_kg("validate", "--no-reason", str(path))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for problem in (x for x in result.stderr.splitlines() if "[fp:" in x):
+        where, node = re.match(r"(?:warning: )?" + re.escape(str(path)) + r":(\d+): <([^>]+)>", problem).groups()
+        local = re.split(r"[/#]", node)[-1]
+        assert local in lines[int(where) - 1] or "/statement/" in lines[int(where) - 1], (problem, where)
+    return result
 
 
 def graph(dataset: Dataset, role: str):
