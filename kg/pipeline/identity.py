@@ -18,18 +18,26 @@ from kg.errors import AnnotationError
 from kg.rdf.namespaces import FPR, doc_resource
 
 
-def _declarations(paths: Iterable[Path]) -> list[tuple[str, str, str, str, int]]:
-    """(entity IRI, field, value, file, line) for every entity declared with a Wikidata item or an ISO code."""
+def _iri(e, doc_id: str) -> str:
+    """The entity's IRI as the loader mints it: shared things by id, a keyed event or action by its key (or
+    Wikidata item), the rest inside the document."""
+    if e.segment is None:
+        return str(FPR[e.id])
+    return str(FPR[f"{e.segment}/{e.shared_key}"]) if e.shared_key else str(doc_resource(doc_id, e.segment, e.id))
+
+
+def _declarations(paths: Iterable[Path]) -> list[tuple[str, str, str, str, str, int]]:
+    """(entity IRI, entity id, field, value, file, line) for every entity declared with a Wikidata item or an ISO
+    code."""
     from kg.annotate.annotations import read_annotation
 
     found = []
     for path in paths:
         ann = read_annotation(path)
         for e in ann.entities.values():
-            iri = str(FPR[e.id]) if e.segment is None else str(doc_resource(ann.document.id, e.segment, e.id))
             for field, value in (("wikidata", e.wikidata), ("iso3", e.iso3)):
                 if value:
-                    found.append((iri, field, value, str(path), e.line_of(field)))
+                    found.append((_iri(e, ann.document.id), e.id, field, value, str(path), e.line_of(field)))
     return found
 
 
@@ -40,18 +48,17 @@ def identity_problems(paths: Iterable[str | Path]) -> list[AnnotationError]:
 
     :raises LoadError: if a file cannot be read or parsed; :raises AnnotationError: if one is invalid.
     """
-    first_by_item: dict[str, tuple[str, str, int]] = {}
+    first_by_item: dict[str, tuple[str, str, int, str]] = {}
     first_by_entity: dict[tuple[str, str], tuple[str, str, int]] = {}
     problems: list[AnnotationError] = []
-    for iri, field, value, file, line in _declarations(Path(p) for p in paths):
-        name = iri.rsplit("/", 1)[1]
+    for iri, name, field, value, file, line in _declarations(Path(p) for p in paths):
         what = "Wikidata item" if field == "wikidata" else "ISO code"
-        other = first_by_item.setdefault(value, (iri, file, line)) if field == "wikidata" else (iri, file, line)
+        other = first_by_item.setdefault(value, (iri, file, line, name)) if field == "wikidata" else (iri,)
         if other[0] != iri:
             problems.append(AnnotationError(
                 f"entity {name!r} claims Wikidata item {value}, which {other[1]}:{other[2]} gives to "
-                f"{other[0].rsplit('/', 1)[1]!r}: one item, one entity (use the same entity id in both articles)",
-                file=file, line=line, rule="wikidata-unique"))
+                f"{other[3]!r}: one item, one entity (use the same entity id, or for an event the same key, in "
+                f"both articles)", file=file, line=line, rule="wikidata-unique"))
         other = first_by_entity.setdefault((iri, field), (value, file, line))
         if other[0] != value:
             problems.append(AnnotationError(

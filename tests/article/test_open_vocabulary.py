@@ -2,6 +2,7 @@
 in a checked ``kinds`` section, any CAMEO code is usable, and events named by a shared key are one resource
 across articles while each article's claims stay in its own graphs."""
 
+import re
 from pathlib import Path
 from textwrap import dedent
 
@@ -247,6 +248,23 @@ def test_a_build_refuses_one_state_given_two_iso_codes_before_reasoning(tmp_path
     assert (problem.file, problem.line, problem.rule) == (str(second), line_of(second, "Iran: {"), "iso-unique")
     assert f"{first}:{line_of(first, 'Iran: {')} gives it IRN" in problem.message
     assert "reason" not in progress
+
+
+def test_one_keyed_event_with_its_item_in_two_articles_is_no_conflict(tmp_path):
+    """Two articles naming one keyed action by different ids, with the same Wikidata item (the sandbox, Q4115189),
+    describe one resource (fpr:action/{key}): no identity conflict; the same item on a second key is one."""
+    from kg.pipeline.identity import identity_problems
+
+    keyed = "key: grain-deal-exit-2023}"
+    first = write(tmp_path, annotation(doc="first").replace(keyed, keyed[:-1] + ", wikidata: Q4115189}"), "first.yaml")
+    second = write(tmp_path, re.sub(r"(?<![-\w])exit(?![-\w])", "leaving", annotation(doc="second").replace(
+        keyed, keyed[:-1] + ", wikidata: Q4115189}")), "second.yaml")
+    assert "leaving: {" in second.read_text(encoding="utf-8")
+    assert identity_problems([first, second]) == []
+    third = write(tmp_path, annotation(doc="third").replace(keyed, "key: another-exit, wikidata: Q4115189}"),
+                  "third.yaml")
+    [problem] = identity_problems([first, third])
+    assert problem.rule == "wikidata-unique" and "gives to 'exit'" in problem.message
 
 
 def test_validating_two_articles_reports_their_identity_conflicts_as_a_build_does(tmp_path, line_of):
