@@ -27,6 +27,9 @@ from kg.rdf.namespaces import FP, FPG, FPK, OA, statement_digest
 _CERTAIN = FPK["CT-plus"]
 #: Triples of the assertions graph that are the loader's own description of an entity, not a claim's content.
 _DESCRIPTIVE = (RDF.type, FP.status)
+#: What only the provenance graph describes, besides claims: how a claim is tied to its words and its content.
+_PROVENANCE_ONLY = ((OA.Annotation, "a text anchor"), (RDF.Statement, "a reified statement (a claim's content)"),
+                    (FP.Cue, "a cue (hedge or connective words)"))
 #: Kinds of actor that other graphs should be able to join on a Wikidata item.
 _LINKABLE = (FP.State, FP.Person, FP.Organization)
 
@@ -77,9 +80,10 @@ def meaning_problems(dataset: Dataset, origins: dict | None = None) -> list[Viol
             for node in sorted(set(graph.subjects(RDF.type, FP.Claim)) if graph is not None else ()):
                 report(node, f"a claim in the {role} graph of {doc}: claims and their anchors belong in the "
                              f"provenance graph (encoder knowledge is never a claim)", "claim-in-" + role)
-            for node in sorted(set(graph.subjects(RDF.type, OA.Annotation)) if graph is not None else ()):
-                report(node, f"a text anchor in the {role} graph of {doc}: anchors belong in the provenance graph",
-                       "claim-in-" + role)
+            for cls, what in _PROVENANCE_ONLY:
+                for node in sorted(set(graph.subjects(RDF.type, cls)) if graph is not None else ()):
+                    report(node, f"{what} in the {role} graph of {doc}: it belongs in the provenance graph, with the "
+                                 f"claim it serves", "claim-in-" + role)
         if provenance is None:
             continue
         supported, hedged = set(), {}

@@ -147,18 +147,21 @@ def test_a_priority_cycle_is_refused(dataset, tmp_path):
     assert "go round in a circle" in line and "denuclearization" in line
 
 
-@pytest.mark.parametrize("kind, role", [("Claim", "assertions"), (None, "background"), (None, "assertions")])
-def test_claims_and_anchors_belong_in_the_provenance_graph(dataset, tmp_path, kind, role):
-    """A claim typed in the assertions graph, or a text anchor (oa:Annotation) in the background or assertions
-    graph, is refused naming the graph: each graph is checked for what may be in it, not only their union."""
+@pytest.mark.parametrize("cls, role, what", [
+    (FP + "Claim", "assertions", "a claim"), (OA + "Annotation", "background", "a text anchor"),
+    (OA + "Annotation", "assertions", "a text anchor"), (str(RDF.Statement), "background", "a reified statement"),
+])
+def test_claims_and_anchors_belong_in_the_provenance_graph(dataset, tmp_path, cls, role, what):
+    """A claim typed in the assertions graph, or a text anchor (oa:Annotation) or a claim's reified content in the
+    background or assertions graph, is refused naming the graph: each graph is checked for what may be in it, not
+    only their union."""
     provenance = graph(dataset, "provenance")
-    cls = URIRef(FP + "Claim") if kind else URIRef(OA + "Annotation")
-    node = next(provenance.subjects(RDF.type, cls))
-    graph(dataset, role).add((node, RDF.type, cls))
+    node = next(provenance.subjects(RDF.type, URIRef(cls)))
+    graph(dataset, role).add((node, RDF.type, URIRef(cls)))
     r = validate(dataset, tmp_path)
     assert r.returncode == 1
     line = next(x for x in r.stderr.splitlines() if f"[fp:meaning/claim-in-{role}]" in x)
-    assert f"in the {role} graph of test-small" in line and ("a claim" if kind else "a text anchor") in line
+    assert f"in the {role} graph of test-small" in line and what in line
 
 
 def test_a_shacl_warning_is_printed_and_refuses_nothing(tmp_path):
