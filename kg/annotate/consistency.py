@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from kg.annotate.fields import FieldReader
 from kg.annotate.model import Annotation
+from kg.rdf.cycles import distinct_cycles
 from kg.rdf.states import state_mismatch
 
 
@@ -65,26 +66,7 @@ def check_priority_cycles(reader: FieldReader, ann: Annotation) -> None:
     for f in _facts(ann):
         if f.predicate == "lowerPriority" and f.subject in higher:
             over.setdefault(higher[f.subject], []).append((f.obj, f.line))
-    reported: set = set()
-    for start in over:
-        path = _cycle(over, start)
-        if path and frozenset(n for n, _ in path) not in reported:
-            reported.add(frozenset(n for n, _ in path))
-            names = " over ".join(f"'{n}'" for n, _ in path) + f" over '{path[0][0]}'"
-            reader.problem(f"priorities go round in a circle: {names}; one of them must not be above the other",
-                           path[-1][1], "priority-cycle")
-
-
-def _cycle(over: dict, start) -> list | None:
-    """The (node, line of the fact leading away from it) steps of a cycle through ``start``, or None."""
-    stack, seen = [(start, [])], set()
-    while stack:
-        node, path = stack.pop()
-        for nxt, line in over.get(node, ()):
-            step = path + [(node, line)]
-            if nxt == start:
-                return step
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, step))
-    return None
+    for path in distinct_cycles(over):
+        names = " over ".join(f"'{n}'" for n, _ in path) + f" over '{path[0][0]}'"
+        reader.problem(f"priorities go round in a circle: {names}; one of them must not be above the other",
+                       path[-1][1], "priority-cycle")

@@ -20,6 +20,7 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from kg.rdf.namespaces import FP, WD
+from kg.rdf.cycles import distinct_cycles
 from kg.rdf.states import state_mismatch
 
 #: The properties the checks read, by name, so a rename in the ontology is one word here.
@@ -73,26 +74,8 @@ def priority_cycles(facts, report) -> None:
     for priority, higher in facts.subject_objects(HIGHER):
         for lower in facts.objects(priority, LOWER):
             over.setdefault(higher, []).append((lower, (priority, LOWER, lower)))
-    reported: set = set()
-    for start in sorted(over):
-        path = _cycle(over, start)
-        if path and frozenset(n for n, _ in path) not in reported:
-            reported.add(frozenset(n for n, _ in path))
-            names = " over ".join(f"<{n}>" for n, _ in path)
-            report(start, f"priorities go round in a circle: {names} over <{start}>; one of them must not be above "
-                          f"the other", "priority-cycle", path[-1][1])
-
-
-def _cycle(over: dict, start) -> list | None:
-    """The (node, fact leading away from it) steps of a cycle through ``start``, or None."""
-    stack, seen = [(start, [])], set()
-    while stack:
-        node, path = stack.pop()
-        for nxt, fact in over.get(node, ()):
-            step = path + [(node, fact)]
-            if nxt == start:
-                return step
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, step))
-    return None
+    for path in distinct_cycles(dict(sorted(over.items()))):
+        start = path[0][0]
+        names = " over ".join(f"<{n}>" for n, _ in path)
+        report(start, f"priorities go round in a circle: {names} over <{start}>; one of them must not be above "
+                      f"the other", "priority-cycle", path[-1][1])

@@ -89,7 +89,7 @@ def prepare_article(article, graph=None) -> PreparedArticle:
 LOADING_CODE = ("annotate.annotations", "errors", "annotate.loader", "rdf.namespaces", "rdf.prefixes",
                 "annotate.sourcefile", "pipeline.prepare", "rdf.canonical", "annotate.vocabulary", "annotate.kinds",
                 "annotate.model", "annotate.values", "annotate.fields", "annotate.claims", "annotate.text",
-                "annotate.consistency", "rdf.states",
+                "annotate.consistency", "rdf.states", "rdf.cycles",
                 "rdf.ontology", "resources")
 
 
